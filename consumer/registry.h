@@ -1,0 +1,164 @@
+/*
+ * registry.h: the consumer's in-memory usrloc model: users (AORs) and their
+ * contacts, with the indexes SNMP serves. No SNMP, no babeltrace2: the
+ * replay engine feeds it events, snmp/ and the output formats read it.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef ULTRACE_REGISTRY_H
+#define ULTRACE_REGISTRY_H
+
+#include <stdint.h>
+
+#include "ultrace.h"
+
+enum ultrace_registry_status {
+	ULTRACE_REGISTRY_STATUS_OK = 0,
+	/* The event named a contact the registry does not hold. */
+	ULTRACE_REGISTRY_STATUS_NOT_FOUND = 1,
+	/* The event cannot be applied (empty AOR or contact URI). */
+	ULTRACE_REGISTRY_STATUS_INVALID = -1,
+	ULTRACE_REGISTRY_STATUS_NOMEM = -12,
+};
+
+enum ultrace_event_kind {
+	ULTRACE_EVENT_CONTACT_INSERT,
+	ULTRACE_EVENT_CONTACT_UPDATE,
+	ULTRACE_EVENT_CONTACT_DELETE,
+	ULTRACE_EVENT_CONTACT_EXPIRE,
+	ULTRACE_EVENT_STATEDUMP_BEGIN,
+	ULTRACE_EVENT_STATEDUMP_CONTACT,
+	ULTRACE_EVENT_STATEDUMP_END,
+	ULTRACE_EVENT_KIND_COUNT,
+};
+
+/* Things a correct, lossless trace never shows; each is counted. */
+enum ultrace_anomaly {
+	ULTRACE_ANOMALY_INSERT_EXISTING,  /* applied as an update */
+	ULTRACE_ANOMALY_UPDATE_UNKNOWN,   /* applied as an insert */
+	ULTRACE_ANOMALY_DELETE_UNKNOWN,   /* ignored */
+	ULTRACE_ANOMALY_EXPIRE_UNKNOWN,   /* ignored */
+	ULTRACE_ANOMALY_INVALID,          /* empty AOR/contact: ignored */
+	ULTRACE_ANOMALY_DUMP_STRAY,       /* dump event outside its dump */
+	ULTRACE_ANOMALY_DUMP_INCOMPLETE,  /* dump ended without a sweep */
+	ULTRACE_ANOMALY_TRUNCATED,        /* producer cut a string field */
+	ULTRACE_ANOMALY_COUNT,
+};
+
+/* One decoded trace event, as the replay engine hands it over. */
+struct ultrace_registry_event {
+	enum ultrace_event_kind kind;
+	int64_t time_ns;             /* trace time, ns since the epoch */
+	uint64_t dump_id;            /* statedump events */
+	uint64_t dump_contacts;      /* statedump_end */
+	uint32_t truncated;          /* contact events: cut field bits */
+	struct ultrace_contact contact; /* contact events; slices borrowed */
+};
+
+struct ultrace_registry_stats {
+	uint64_t events[ULTRACE_EVENT_KIND_COUNT];
+	uint64_t anomalies[ULTRACE_ANOMALY_COUNT];
+	uint64_t discarded_events;   /* reported by the tracer */
+	uint64_t discarded_packets;
+	uint64_t dumps_complete;
+	uint64_t dump_removed;       /* contacts a complete dump removed */
+	uint64_t dump_repaired;      /* contacts a dump created or changed */
+	uint64_t users;              /* current rows */
+	uint64_t contacts;
+	uint64_t users_created;      /* over the registry's life */
+	int64_t first_event_ns;      /* 0 before any event */
+	int64_t last_event_ns;
+};
+
+struct ultrace_registry;
+struct ultrace_registry_user;
+struct ultrace_registry_contact;
+
+struct ultrace_registry *ultrace_registry_create(void);
+void ultrace_registry_destroy(struct ultrace_registry *registry);
+
+/*
+ * Apply one event. Semantics (doc/design.md, "Apply rules"):
+ * - insert of a known contact updates it (anomaly INSERT_EXISTING);
+ * - update of an unknown contact inserts it (UPDATE_UNKNOWN): the
+ *   registrar holds it, the insert was lost;
+ * - delete/expire of an unknown contact is ignored (counted);
+ * - a user row exists while it has at least one contact;
+ * - statedump_end of a complete dump (matching begin, the announced number
+ *   of contacts seen, no tracer discards meanwhile) removes every contact
+ *   that the dump did not list and no event touched since its begin.
+ * Returns OK, NOT_FOUND (counted, state unchanged), INVALID or NOMEM.
+ */
+enum ultrace_registry_status ultrace_registry_apply(
+		struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event);
+
+/* The tracer discarded events or packets: counted, taints a running dump. */
+void ultrace_registry_note_discarded_events(struct ultrace_registry *registry,
+		uint64_t count);
+void ultrace_registry_note_discarded_packets(
+		struct ultrace_registry *registry, uint64_t count);
+
+const struct ultrace_registry_stats *ultrace_registry_borrow_stats(
+		const struct ultrace_registry *registry);
+
+/*
+ * Lookups. Users are keyed by (domain, AOR), contacts by (domain, AOR,
+ * contact URI): O(1) on average. Indexes follow Kamailio's snmpstats:
+ * a user gets the next user index (from 1, never reused while the registry
+ * lives) when its first contact arrives; each contact gets the user's next
+ * contact index (from 1, never reused while the user row lives). A user
+ * whose last contact goes loses its row; if it registers again it gets a
+ * new user index.
+ */
+const struct ultrace_registry_user *ultrace_registry_borrow_user(
+		const struct ultrace_registry *registry,
+		struct ultrace_str domain, struct ultrace_str aor);
+const struct ultrace_registry_contact *ultrace_registry_borrow_contact(
+		const struct ultrace_registry *registry,
+		struct ultrace_str domain, struct ultrace_str aor,
+		struct ultrace_str contact);
+
+/* Ordered access by index, O(log n): the GET/GETNEXT primitives. */
+const struct ultrace_registry_user *ultrace_registry_borrow_user_by_index(
+		const struct ultrace_registry *registry, uint32_t user_index);
+/* First user whose index is >= user_index, or NULL. */
+const struct ultrace_registry_user *ultrace_registry_borrow_user_ge(
+		const struct ultrace_registry *registry, uint32_t user_index);
+const struct ultrace_registry_user *ultrace_registry_borrow_next_user(
+		const struct ultrace_registry *registry,
+		const struct ultrace_registry_user *user);
+/* First contact (by (user index, contact index)) >= the given pair. */
+const struct ultrace_registry_contact *ultrace_registry_borrow_contact_ge(
+		const struct ultrace_registry *registry, uint32_t user_index,
+		uint32_t contact_index);
+
+uint32_t ultrace_registry_user_get_index(
+		const struct ultrace_registry_user *user);
+struct ultrace_str ultrace_registry_user_get_domain(
+		const struct ultrace_registry_user *user);
+struct ultrace_str ultrace_registry_user_get_aor(
+		const struct ultrace_registry_user *user);
+uint32_t ultrace_registry_user_get_contact_count(
+		const struct ultrace_registry_user *user);
+/* The user's contacts in contact-index order. */
+const struct ultrace_registry_contact *ultrace_registry_user_borrow_first_contact(
+		const struct ultrace_registry_user *user);
+const struct ultrace_registry_contact *ultrace_registry_contact_borrow_next(
+		const struct ultrace_registry_contact *contact);
+
+uint32_t ultrace_registry_contact_get_index(
+		const struct ultrace_registry_contact *contact);
+const struct ultrace_registry_user *ultrace_registry_contact_borrow_user(
+		const struct ultrace_registry_contact *contact);
+/* All fields; string slices are NUL-terminated and live until changed. */
+const struct ultrace_contact *ultrace_registry_contact_borrow_values(
+		const struct ultrace_registry_contact *contact);
+/* Trace time of the last event that set this contact. */
+int64_t ultrace_registry_contact_get_last_event_ns(
+		const struct ultrace_registry_contact *contact);
+
+const char *ultrace_event_kind_name(enum ultrace_event_kind kind);
+const char *ultrace_anomaly_name(enum ultrace_anomaly anomaly);
+
+#endif /* ULTRACE_REGISTRY_H */

@@ -1,0 +1,175 @@
+/*
+ * time_parse.c: ISO-8601 / epoch-nanosecond instants, parsed without
+ * the locale or TZ (timegm-free: days from civil date computed here).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "time_parse.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Read exactly `n` digits at *p into *out. */
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char) (*p)[i])) {
+			return -1;
+		}
+		v = v * 10 + ((*p)[i] - '0');
+	}
+	*p += n;
+	*out = v;
+	return 0;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era;
+	int64_t yoe;
+	int64_t doy;
+	int64_t doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dim[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+static int parse_epoch_ns(const char *text, int64_t *ns)
+{
+	int64_t v = 0;
+	const char *p;
+
+	for (p = text; *p != '\0'; p++) {
+		if (!isdigit((unsigned char) *p)) {
+			return -1;
+		}
+		if (v > (INT64_MAX - (*p - '0')) / 10) {
+			return -1;
+		}
+		v = v * 10 + (*p - '0');
+	}
+	*ns = v;
+	return 0;
+}
+
+int ultrace_time_parse(const char *text, int64_t *ns)
+{
+	const char *p = text;
+	int y, mo, d, h, mi, s;
+	int64_t frac = 0;
+	int frac_digits = 0;
+	int offset_s = 0;
+
+	if (text == NULL || *text == '\0') {
+		return -1;
+	}
+	if (strchr(text, '-') == NULL && strchr(text, ':') == NULL) {
+		return parse_epoch_ns(text, ns);
+	}
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) ||
+			*p++ != '-' || digits(&p, 2, &d)) {
+		return -1;
+	}
+	if (*p != 'T' && *p != 't' && *p != ' ') {
+		return -1;
+	}
+	p++;
+	if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) ||
+			*p++ != ':' || digits(&p, 2, &s)) {
+		return -1;
+	}
+	if (*p == '.' || *p == ',') {
+		p++;
+		if (!isdigit((unsigned char) *p)) {
+			return -1;
+		}
+		while (isdigit((unsigned char) *p)) {
+			if (frac_digits == 9) {
+				return -1;
+			}
+			frac = frac * 10 + (*p - '0');
+			frac_digits++;
+			p++;
+		}
+		while (frac_digits < 9) {
+			frac *= 10;
+			frac_digits++;
+		}
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		int oh, om;
+
+		p++;
+		if (digits(&p, 2, &oh) || *p++ != ':' || digits(&p, 2, &om) ||
+				oh > 23 || om > 59) {
+			return -1;
+		}
+		offset_s = sign * (oh * 3600 + om * 60);
+	} else {
+		return -1;
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 ||
+			d > days_in_month(y, mo) || h > 23 || mi > 59 ||
+			s > 60) {
+		return -1;
+	}
+	{
+		int64_t secs = days_from_civil(y, mo, d) * 86400 +
+			h * 3600 + mi * 60 + s - offset_s;
+
+		if (secs < 0) {
+			return -1;
+		}
+		*ns = secs * 1000000000 + frac;
+	}
+	return 0;
+}
+
+void ultrace_time_format_ns(int64_t ns, char *buf, size_t len)
+{
+	time_t secs = (time_t) (ns / 1000000000);
+	long frac = (long) (ns % 1000000000);
+	struct tm tm;
+
+	if (frac < 0) {
+		frac += 1000000000;
+		secs--;
+	}
+	gmtime_r(&secs, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec, frac);
+}
+
+void ultrace_time_format_s(int64_t s, char *buf, size_t len)
+{
+	time_t secs = (time_t) s;
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		tm.tm_min, tm.tm_sec);
+}
