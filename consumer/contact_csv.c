@@ -69,8 +69,18 @@ void ultrace_csv_write_contact(FILE *out, const struct ultrace_contact *c)
 
 static int str_cmp(struct ultrace_str a, struct ultrace_str b)
 {
-	size_t n = a.len < b.len ? a.len : b.len;
-	int r = n == 0 ? 0 : memcmp(a.s, b.s, n);
+	size_t n;
+	int r;
+
+	/* A NULL slice is the empty string (ultrace.h). */
+	if (a.s == NULL) {
+		a.len = 0;
+	}
+	if (b.s == NULL) {
+		b.len = 0;
+	}
+	n = a.len < b.len ? a.len : b.len;
+	r = n == 0 ? 0 : memcmp(a.s, b.s, n);
 
 	if (r == 0 && a.len != b.len) {
 		r = a.len < b.len ? -1 : 1;

@@ -56,7 +56,7 @@ struct ultrace_registry_event {
 };
 
 struct ultrace_registry_stats {
-	uint64_t events[ULTRACE_EVENT_KIND_COUNT];
+	uint64_t events[ULTRACE_EVENT_KIND_COUNT]; /* received, by kind */
 	uint64_t anomalies[ULTRACE_ANOMALY_COUNT];
 	uint64_t discarded_events;   /* reported by the tracer */
 	uint64_t discarded_packets;

@@ -139,7 +139,8 @@ int ultrace_time_parse(const char *text, int64_t *ns)
 		int64_t secs = days_from_civil(y, mo, d) * 86400 +
 			h * 3600 + mi * 60 + s - offset_s;
 
-		if (secs < 0) {
+		/* Instants before 1970 or past 2262 do not fit in int64 ns. */
+		if (secs < 0 || secs > (INT64_MAX - frac) / 1000000000) {
 			return -1;
 		}
 		*ns = secs * 1000000000 + frac;
