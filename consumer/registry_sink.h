@@ -1,0 +1,39 @@
+/*
+ * registry_sink.h: a babeltrace2 sink component class that applies
+ * `ultrace` events to a registry. Knows babeltrace2 and the registry API;
+ * nothing of SNMP, nothing of where the messages come from.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef ULTRACE_REGISTRY_SINK_H
+#define ULTRACE_REGISTRY_SINK_H
+
+#include <stdint.h>
+
+#include <babeltrace2/babeltrace.h>
+
+#include "registry.h"
+
+/*
+ * Owned by the caller, handed to the component as its initialize method
+ * data; the sink writes its results back into it.
+ */
+struct ultrace_registry_sink_config {
+	struct ultrace_registry *registry;
+	/* Apply only events at or before this instant (ns since epoch). */
+	int64_t stop_after_ns;
+	/* Skip (and count) malformed events instead of failing. */
+	int keep_going;
+
+	/* Results. */
+	uint64_t malformed;          /* malformed ultrace events seen */
+	uint64_t ignored;            /* events of other providers */
+	int reached_stop;            /* an event past stop_after_ns came */
+	int failed;                  /* the sink stopped the graph */
+	char error[1024];            /* first error, when failed/malformed */
+};
+
+/* Creates the component class (a new reference; put it when done). */
+bt_component_class_sink *ultrace_registry_sink_class_create(void);
+
+#endif /* ULTRACE_REGISTRY_SINK_H */

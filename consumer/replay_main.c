@@ -1,0 +1,316 @@
+/*
+ * replay_main.c: ultrace-replay, the offline tool: rebuilds the registrar's
+ * user/contact tables from a recorded trace, at its end or at an instant.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "registry.h"
+#include "registry_print.h"
+#include "registry_sink.h"
+#include "replay_graph.h"
+#include "time_parse.h"
+#include "trace_discovery.h"
+
+#define EXIT_TRACE_ERROR 1
+#define EXIT_USAGE 2
+#define EXIT_OUTPUT_ERROR 3
+
+enum {
+	SHOW_CONTACTS = 1,
+	SHOW_USERS = 2,
+	SHOW_STATS = 4,
+};
+
+struct replay_options {
+	const char *trace_dir;
+	const char *output;
+	int64_t at_ns;
+	int show;
+	int keep_going;
+	int verbosity;
+	struct ultrace_print_options print;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: ultrace-replay [OPTION]... TRACE_DIR\n"
+"Rebuild a SIP registrar's user location tables (users and contacts) from\n"
+"an LTTng trace of `ultrace` events, as they were at the end of the trace\n"
+"or at a given instant.\n"
+"\n"
+"TRACE_DIR is an LTTng session output directory or any directory below\n"
+"which CTF traces live.\n"
+"\n"
+"  -a, --at=TIME       state at TIME: ISO-8601 with a zone\n"
+"                      (2026-11-23T09:40:33.5Z, ...+01:00) or nanoseconds\n"
+"                      since the epoch; events stamped after TIME are not\n"
+"                      applied\n"
+"  -f, --format=FMT    table (default), csv or json\n"
+"      --contacts      list contacts, one row each (the default)\n"
+"      --users         list users (AORs) with their contact counts\n"
+"      --stats         print counters: events by type, anomalies,\n"
+"                      events and packets the tracer discarded\n"
+"      --indexes       show the consumer-assigned user/contact indexes\n"
+"                      (as SNMP serves them) and list rows in index order\n"
+"  -k, --keep-going    skip malformed events (counted) and, if the trace\n"
+"                      cannot be read to the end, still print the state\n"
+"                      reached; the exit status still reports the error\n"
+"  -o, --output=FILE   write to FILE instead of standard output\n"
+"  -v, --verbose       more messages (twice: babeltrace2's own warnings)\n"
+"  -q, --quiet         errors only\n"
+"  -h, --help          show this help and exit\n"
+"  -V, --version       show the version and exit\n"
+"\n"
+"Exit status: 0 success; 1 the trace is not a trace, is corrupt or\n"
+"truncated, or holds malformed ultrace events; 2 usage error; 3 the output\n"
+"could not be written or memory ran out.\n"
+"\n"
+"CSV rows are keyed by domain, AOR and contact URI, sorted bytewise, with\n"
+"every field the producer recorded: the format of ultrace-loadgen --truth.\n");
+}
+
+static int parse_args(int argc, char **argv, struct replay_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "at", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "contacts", no_argument, NULL, 'C' },
+		{ "users", no_argument, NULL, 'U' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "indexes", no_argument, NULL, 'I' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(opt, 0, sizeof(*opt));
+	opt->at_ns = INT64_MAX;
+	opt->print.format = ULTRACE_PRINT_TABLE;
+	while ((c = getopt_long(argc, argv, "a:f:ko:vqhV", longopts,
+			NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			if (ultrace_time_parse(optarg, &opt->at_ns) != 0) {
+				ULTRACE_ERR("--at: cannot parse `%s`: give "
+					"ISO-8601 with a zone (e.g. "
+					"2026-11-23T09:40:33.5Z) or ns since "
+					"the epoch", optarg);
+				return -1;
+			}
+			break;
+		case 'f':
+			if (strcmp(optarg, "table") == 0) {
+				opt->print.format = ULTRACE_PRINT_TABLE;
+			} else if (strcmp(optarg, "csv") == 0) {
+				opt->print.format = ULTRACE_PRINT_CSV;
+			} else if (strcmp(optarg, "json") == 0) {
+				opt->print.format = ULTRACE_PRINT_JSON;
+			} else {
+				ULTRACE_ERR("--format: `%s` is not table, "
+					"csv or json", optarg);
+				return -1;
+			}
+			break;
+		case 'C':
+			opt->show |= SHOW_CONTACTS;
+			break;
+		case 'U':
+			opt->show |= SHOW_USERS;
+			break;
+		case 'S':
+			opt->show |= SHOW_STATS;
+			break;
+		case 'I':
+			opt->print.indexes = 1;
+			break;
+		case 'k':
+			opt->keep_going = 1;
+			break;
+		case 'o':
+			opt->output = optarg;
+			break;
+		case 'v':
+			opt->verbosity++;
+			break;
+		case 'q':
+			opt->verbosity = -1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("ultrace-replay %s\n", PACKAGE_VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		ULTRACE_ERR(optind == argc ? "missing TRACE_DIR" :
+			"too many arguments");
+		return -1;
+	}
+	opt->trace_dir = argv[optind];
+	if (opt->show == 0) {
+		opt->show = SHOW_CONTACTS;
+	}
+	return 0;
+}
+
+static int print_state(FILE *out, const struct ultrace_registry *registry,
+		const struct replay_options *opt)
+{
+	int first = 1;
+
+	if (opt->show & SHOW_CONTACTS) {
+		if (ultrace_registry_print_contacts(out, registry,
+				&opt->print) != 0) {
+			return -1;
+		}
+		first = 0;
+	}
+	if (opt->show & SHOW_USERS) {
+		if (!first && opt->print.format == ULTRACE_PRINT_TABLE) {
+			fputc('\n', out);
+		}
+		if (ultrace_registry_print_users(out, registry,
+				&opt->print) != 0) {
+			return -1;
+		}
+		first = 0;
+	}
+	if (opt->show & SHOW_STATS) {
+		if (!first && opt->print.format == ULTRACE_PRINT_TABLE) {
+			fputc('\n', out);
+		}
+		if (ultrace_registry_print_stats(out, registry,
+				&opt->print) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static enum ultrace_log_level log_level_for(int verbosity)
+{
+	if (verbosity < 0) {
+		return ULTRACE_LOG_ERROR;
+	}
+	if (verbosity == 0) {
+		return ULTRACE_LOG_WARNING;
+	}
+	return verbosity == 1 ? ULTRACE_LOG_INFO : ULTRACE_LOG_DEBUG;
+}
+
+int main(int argc, char **argv)
+{
+	struct replay_options opt;
+	struct ultrace_trace_list traces = { NULL, 0 };
+	struct ultrace_registry_sink_config config;
+	struct ultrace_replay_graph *graph = NULL;
+	struct ultrace_registry *registry = NULL;
+	const struct ultrace_registry_stats *stats;
+	FILE *out = stdout;
+	char err[4096];
+	int read_failed = 0;
+	int ret = EXIT_TRACE_ERROR;
+
+	ultrace_log_init("ultrace-replay", ULTRACE_LOG_WARNING);
+	if (parse_args(argc, argv, &opt) != 0) {
+		fprintf(stderr, "Try `ultrace-replay --help`.\n");
+		return EXIT_USAGE;
+	}
+	ultrace_log_set_level(log_level_for(opt.verbosity));
+	if (ultrace_trace_discover(opt.trace_dir, &traces, err,
+			sizeof(err)) != 0) {
+		ULTRACE_ERR("%s", err);
+		goto end;
+	}
+	ULTRACE_INFO("%zu trace(s) under %s", traces.count, opt.trace_dir);
+	registry = ultrace_registry_create();
+	if (registry == NULL) {
+		ULTRACE_ERR("out of memory");
+		ret = EXIT_OUTPUT_ERROR;
+		goto end;
+	}
+	memset(&config, 0, sizeof(config));
+	config.registry = registry;
+	config.stop_after_ns = opt.at_ns;
+	config.keep_going = opt.keep_going;
+	graph = ultrace_replay_graph_create_fs(&traces, &config,
+		opt.verbosity >= 2 ? BT_LOGGING_LEVEL_WARNING :
+			BT_LOGGING_LEVEL_NONE, err, sizeof(err));
+	if (graph == NULL) {
+		ULTRACE_ERR("%s", err);
+		goto end;
+	}
+	if (ultrace_replay_graph_run(graph, 0, err, sizeof(err)) ==
+			ULTRACE_REPLAY_ERROR) {
+		read_failed = 1;
+		ULTRACE_ERR("%s", err);
+	}
+	if (config.malformed > 0) {
+		read_failed = 1;
+		if (opt.keep_going) {
+			ULTRACE_ERR("%" PRIu64 " malformed ultrace event(s) "
+				"skipped; first: %s", config.malformed,
+				config.error);
+		}
+	}
+	stats = ultrace_registry_borrow_stats(registry);
+	if (stats->discarded_events > 0 || stats->discarded_packets > 0) {
+		ULTRACE_WARN("the tracer discarded %" PRIu64 " event(s) and %"
+			PRIu64 " packet(s): the state may differ from the "
+			"registrar's (see --stats)", stats->discarded_events,
+			stats->discarded_packets);
+	}
+	if (read_failed && !opt.keep_going) {
+		goto end;
+	}
+	if (read_failed) {
+		char last[40];
+
+		ultrace_time_format_ns(stats->last_event_ns, last,
+			sizeof(last));
+		ULTRACE_WARN("printing the state as of the last event read "
+			"(%s)", last);
+	}
+	if (opt.output != NULL) {
+		out = fopen(opt.output, "w");
+		if (out == NULL) {
+			ULTRACE_ERR("%s: %s", opt.output, strerror(errno));
+			ret = EXIT_OUTPUT_ERROR;
+			goto end;
+		}
+	}
+	if (print_state(out, registry, &opt) != 0 || fflush(out) != 0) {
+		ULTRACE_ERR("cannot write the output: %s", strerror(errno));
+		ret = EXIT_OUTPUT_ERROR;
+		goto end;
+	}
+	ret = read_failed ? EXIT_TRACE_ERROR : EXIT_SUCCESS;
+end:
+	if (out != stdout && out != NULL && fclose(out) != 0 &&
+			ret == EXIT_SUCCESS) {
+		ULTRACE_ERR("%s: %s", opt.output, strerror(errno));
+		ret = EXIT_OUTPUT_ERROR;
+	}
+	ultrace_replay_graph_destroy(graph);
+	ultrace_registry_destroy(registry);
+	ultrace_trace_list_fini(&traces);
+	return ret;
+}

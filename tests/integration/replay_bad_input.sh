@@ -1,0 +1,67 @@
+#!/bin/sh
+# replay_bad_input.sh: what is not a trace, a truncated or corrupt trace,
+# and ultrace events lacking fields are each rejected with a clear error
+# naming the file or event and a non-zero exit; never a crash.
+. "$ULTRACE_SRCDIR/tests/utils/tap.sh"
+. "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
+ultrace_isolate "$@"
+
+plan 17
+start_sessiond
+
+# expect_error CODE PATTERN DESCRIPTION -- ARGS: exit CODE, stderr ~ PATTERN.
+expect_error() {
+	_code=$1 _pattern=$2 _what=$3
+	shift 4
+	"$ULTRACE_REPLAY" "$@" >"$WORK/out" 2>"$WORK/err"
+	_rc=$?
+	is "$_rc" "$_code" "$_what: exit status $_code"
+	grep -q -- "$_pattern" "$WORK/err"
+	ok $? "$_what: error says /$_pattern/" || sed 's/^/# /' "$WORK/err"
+}
+
+expect_error 1 "not a directory" "a regular file" -- /etc/hostname
+mkdir "$WORK/empty"
+expect_error 1 "no CTF trace found" "an empty directory" -- "$WORK/empty"
+expect_error 2 "cannot parse" "a bad --at" -- --at yesterday "$WORK/empty"
+
+# A small real trace to damage.
+create_session good "$WORK/good" || bail_out "cannot create the session"
+"$ULTRACE_LOADGEN" --users 50 --events 2000 --seed 7 -q \
+	--truth "$WORK/good.csv" || bail_out "loadgen failed"
+stop_session good
+"$ULTRACE_REPLAY" --format csv "$WORK/good" | cmp -s - "$WORK/good.csv"
+ok $? "the undamaged trace replays to loadgen's truth"
+
+# Truncate the largest stream file in the middle of a packet.
+stream=$(find "$WORK/good" -type f -name 'ultrace_*' ! -name '*.idx' \
+	-printf '%s %p\n' | sort -n | tail -n 1 | cut -d' ' -f2)
+cp -r "$WORK/good" "$WORK/trunc"
+tstream=$(echo "$stream" | sed "s|$WORK/good|$WORK/trunc|")
+truncate -s $(($(stat -c %s "$tstream") / 2 + 7)) "$tstream"
+expect_error 1 "$(basename "$tstream")" "a truncated stream" -- "$WORK/trunc"
+
+# Corrupt the packet header magic of the same stream.
+cp -r "$WORK/good" "$WORK/magic"
+mstream=$(echo "$stream" | sed "s|$WORK/good|$WORK/magic|")
+printf '\001\002\003\004' | dd of="$mstream" bs=1 seek=0 conv=notrunc 2>/dev/null
+expect_error 1 "$(basename "$mstream")" "a stream with a bad magic number" -- "$WORK/magic"
+
+# Damage the metadata text.
+cp -r "$WORK/good" "$WORK/meta"
+meta=$(find "$WORK/meta" -name metadata | head -n 1)
+sed -i 's/event {/evnt {/' "$meta"
+expect_error 1 "metadata" "corrupt metadata" -- "$WORK/meta"
+
+# An `ultrace` provider whose contact_insert lacks its fields.
+create_session bad "$WORK/bad" || bail_out "cannot create the session"
+"$ULTRACE_BUILDDIR/tests/fixtures/ultrace-bad-producer" 5 ||
+	bail_out "bad producer failed"
+stop_session bad
+expect_error 1 "ultrace:contact_insert.*lacks payload field \`contact\`" \
+	"an event lacking fields" -- "$WORK/bad"
+"$ULTRACE_REPLAY" --keep-going --stats --format csv "$WORK/bad" \
+	>"$WORK/kg.csv" 2>"$WORK/kg.err"
+is "$?" "1" "--keep-going still exits 1 on malformed events"
+grep -q "5 malformed ultrace event(s) skipped" "$WORK/kg.err"
+ok $? "--keep-going counts the skipped events" || sed 's/^/# /' "$WORK/kg.err"

@@ -1,0 +1,69 @@
+#!/bin/sh
+# replay_truth.sh: ultrace-loadgen with 2 threads and churn is traced for
+# real; ultrace-replay must rebuild exactly the state loadgen says it
+# holds, at the end of the trace and at an instant in the middle.
+. "$ULTRACE_SRCDIR/tests/utils/tap.sh"
+. "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
+ultrace_isolate "$@"
+
+EVENTS=${ULTRACE_TEST_EVENTS:-120000}
+plan 12
+start_sessiond
+create_session truth "$WORK/trace" || bail_out "cannot create the session"
+
+# 40k events/s over 3 s with 1-3 s registrations: refreshes, de-registrations
+# and timer expiries all happen, and a snapshot is taken at 1.5 s.
+"$ULTRACE_LOADGEN" --threads 2 --users 2000 --max-contacts 3 \
+	--events "$EVENTS" --rate 40000 --expires-min 1 --expires-max 3 \
+	--expire-ratio 0.3 --seed 42 --truth "$WORK/truth.csv" \
+	--truth-at 1.5 --truth-at-file "$WORK/mid.csv" 2>"$WORK/loadgen.log"
+ok $? "loadgen ran $EVENTS events with 2 threads" || cat "$WORK/loadgen.log" >&2
+stop_session truth
+
+rows=$(($(wc -l <"$WORK/truth.csv") - 1))
+test "$rows" -gt 100
+ok $? "loadgen's final truth holds contacts ($rows)"
+
+"$ULTRACE_REPLAY" --format csv "$WORK/trace" >"$WORK/replay.csv" 2>"$WORK/replay.err"
+ok $? "ultrace-replay --format csv exits 0" || cat "$WORK/replay.err" >&2
+
+cmp -s "$WORK/truth.csv" "$WORK/replay.csv"
+ok $? "replayed state equals loadgen's truth, every field" ||
+	diff "$WORK/truth.csv" "$WORK/replay.csv" | head -20 | sed 's/^/# /'
+
+"$ULTRACE_REPLAY" --stats --format csv "$WORK/trace" >"$WORK/stats.csv"
+stat_of() {
+	sed -n "s/^$1,//p" "$WORK/stats.csv"
+}
+total=0
+for kind in insert update delete expire; do
+	total=$((total + $(stat_of "events.contact_$kind")))
+done
+is "$total" "$EVENTS" "every event loadgen emitted was replayed"
+is "$(stat_of discarded_events),$(stat_of discarded_packets)" "0,0" \
+	"the tracer discarded nothing"
+anomalies=$(grep '^anomalies\.' "$WORK/stats.csv" | awk -F, '{s += $2} END {print s}')
+is "$anomalies" "0" "a lossless trace shows no anomaly"
+test "$(stat_of events.contact_expire)" -gt 0 &&
+	test "$(stat_of events.contact_delete)" -gt 0 &&
+	test "$(stat_of events.contact_update)" -gt 0
+ok $? "the trace has refreshes, de-registrations and timer expiries" ||
+	cat "$WORK/stats.csv" | sed 's/^/# /'
+
+at=$(cat "$WORK/mid.csv.ts")
+"$ULTRACE_REPLAY" --format csv --at "$at" "$WORK/trace" >"$WORK/replay-mid.csv"
+ok $? "ultrace-replay --at $at exits 0"
+cmp -s "$WORK/mid.csv" "$WORK/replay-mid.csv"
+ok $? "state --at the snapshot instant equals the mid-run truth" ||
+	diff "$WORK/mid.csv" "$WORK/replay-mid.csv" | head -20 | sed 's/^/# /'
+
+# The same instant written as ISO-8601 must select the same state.
+iso=$(date -u -d "@$((at / 1000000000))" +%Y-%m-%dT%H:%M:%S).$(printf '%09d' $((at % 1000000000)))Z
+"$ULTRACE_REPLAY" --format csv --at "$iso" "$WORK/trace" | cmp -s - "$WORK/mid.csv"
+ok $? "--at $iso (ISO-8601) selects the same state"
+
+replay_valgrind --format csv --at "$at" "$WORK/trace" >"$WORK/vg.csv" 2>"$WORK/vg.err"
+vg=$?
+cmp -s "$WORK/vg.csv" "$WORK/mid.csv" && test $vg -eq 0
+ok $? "ultrace-replay under valgrind: no error, no leak (exit $vg)" ||
+	head -40 "$WORK/vg.err" | sed 's/^/# /'

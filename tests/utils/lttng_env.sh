@@ -1,0 +1,97 @@
+# lttng_env.sh: sourced by integration tests: a private work directory and
+# an LTTng session daemon isolated from any other on the machine.
+# Knows LTTng's command line tools; nothing of SNMP.
+#
+# As root the script re-runs itself in new mount and PID namespaces: a
+# tmpfs on /var/run/lttng hides the machine's session daemon, and when the
+# script ends the kernel kills whatever it started that is still alive.
+# Every daemon is also stopped by pid from the EXIT trap.
+
+: "${ULTRACE_BUILDDIR:?run through make check (ULTRACE_BUILDDIR unset)}"
+: "${ULTRACE_SRCDIR:?run through make check (ULTRACE_SRCDIR unset)}"
+
+ULTRACE_REPLAY="$ULTRACE_BUILDDIR/consumer/ultrace-replay"
+ULTRACE_LOADGEN="$ULTRACE_BUILDDIR/tools/loadgen/ultrace-loadgen"
+ULTRACE_PROVIDER="$ULTRACE_BUILDDIR/tracepoints/.libs/libultrace-provider.so"
+export ULTRACE_PROVIDER
+
+# ultrace_isolate "$@": call first, with the script's own arguments.
+ultrace_isolate() {
+	if [ "$(id -u)" -eq 0 ] && [ -z "${ULTRACE_ISOLATED:-}" ]; then
+		ULTRACE_ISOLATED=1
+		export ULTRACE_ISOLATED
+		exec unshare --mount --propagation private --pid --fork \
+			--mount-proc sh "$0" "$@"
+	fi
+	if [ "$(id -u)" -eq 0 ]; then
+		mkdir -p /var/run/lttng
+		mount -t tmpfs tmpfs /var/run/lttng ||
+			bail_out "cannot mount a private /var/run/lttng"
+	fi
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-test.XXXXXX") ||
+		bail_out "mktemp failed"
+	LTTNG_HOME="$WORK/home"
+	export LTTNG_HOME
+	mkdir -p "$LTTNG_HOME"
+	SESSIOND_PID=
+	trap ultrace_teardown EXIT
+	trap 'exit 130' INT TERM
+}
+
+# Stop every daemon by pid; keep $WORK if ULTRACE_KEEP is set.
+ultrace_teardown() {
+	if [ -n "$SESSIOND_PID" ]; then
+		lttng destroy --all >/dev/null 2>&1
+		kill "$SESSIOND_PID" 2>/dev/null
+		_i=0
+		while kill -0 "$SESSIOND_PID" 2>/dev/null && [ $_i -lt 50 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill -9 "$SESSIOND_PID" 2>/dev/null
+		SESSIOND_PID=
+	fi
+	if [ -n "${ULTRACE_KEEP:-}" ]; then
+		echo "# work directory kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+
+# Start lttng-sessiond (user space only) and wait until it answers.
+start_sessiond() {
+	command -v lttng-sessiond >/dev/null ||
+		bail_out "lttng-sessiond not found: install lttng-tools"
+	lttng-sessiond --no-kernel >"$WORK/sessiond.log" 2>&1 &
+	SESSIOND_PID=$!
+	_i=0
+	until lttng list >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$SESSIOND_PID" 2>/dev/null; then
+			cat "$WORK/sessiond.log" >&2
+			bail_out "lttng-sessiond did not start"
+		fi
+		sleep 0.1
+	done
+}
+
+# Create a local session NAME recording every ultrace event into DIR,
+# in a per-UID channel big enough that a test burst loses nothing.
+create_session() {
+	lttng create "$1" --output="$2" >/dev/null &&
+	lttng enable-channel -u -s "$1" ultrace --buffers-uid \
+		--subbuf-size=4M --num-subbuf=8 >/dev/null &&
+	lttng enable-event -u -s "$1" -c ultrace 'ultrace:*' >/dev/null &&
+	lttng start "$1" >/dev/null
+}
+
+stop_session() {
+	lttng stop "$1" >/dev/null && lttng destroy "$1" >/dev/null
+}
+
+# Run ultrace-replay under valgrind (through libtool's wrapper if any).
+replay_valgrind() {
+	${LIBTOOL:-libtool} --mode=execute valgrind --quiet \
+		--leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=99 "$ULTRACE_REPLAY" "$@"
+}
