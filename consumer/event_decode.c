@@ -42,8 +42,6 @@ struct class_entry {
 	int ultrace;                         /* 0: other provider */
 	enum ultrace_event_kind kind;
 	uint64_t index[F_COUNT];
-	/* Member index of `_NAME_length` for text sequences, else UINT64_MAX. */
-	uint64_t length_index[F_STRING_COUNT];
 };
 
 struct ultrace_event_decoder {
@@ -139,37 +137,6 @@ static int field_type_ok(enum field_id f, const bt_field_class *fc)
 }
 
 /*
- * The length field LTTng records before a text sequence, if any.
- * babeltrace2 2.0.4 can show an empty text sequence with the previous
- * event's string (fixed upstream after 2.0.4); the recorded length is the
- * truth, so strings are cut to it.
- */
-static uint64_t find_length_member(const bt_field_class *payload_fc,
-		const char *name)
-{
-	char length_name[64];
-	uint64_t count = bt_field_class_structure_get_member_count(payload_fc);
-	uint64_t m;
-
-	snprintf(length_name, sizeof(length_name), "_%s_length", name);
-	for (m = 0; m < count; m++) {
-		const bt_field_class_structure_member *member =
-			bt_field_class_structure_borrow_member_by_index_const(
-				payload_fc, m);
-
-		if (strcmp(bt_field_class_structure_member_get_name(member),
-				length_name) == 0 &&
-				bt_field_class_type_is(bt_field_class_get_type(
-					bt_field_class_structure_member_borrow_field_class_const(
-						member)),
-					BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER)) {
-			return m;
-		}
-	}
-	return UINT64_MAX;
-}
-
-/*
  * Check the class once: which kind it is and where each field it must
  * have sits in the payload. A bad class is reported on its first event.
  */
@@ -244,10 +211,6 @@ static enum ultrace_decode_status class_resolve(struct class_entry *entry,
 			return ULTRACE_DECODE_MALFORMED;
 		}
 		entry->index[f] = m;
-		if (f < F_STRING_COUNT) {
-			entry->length_index[f] = find_length_member(payload_fc,
-				field_names[f]);
-		}
 	}
 	entry->ultrace = 1;
 	return ULTRACE_DECODE_OK;
@@ -291,14 +254,6 @@ static void decode_contact(const struct class_entry *entry,
 
 	for (f = 0; f < F_STRING_COUNT; f++) {
 		*strs[f] = get_str(payload, entry->index[f]);
-		if (entry->length_index[f] != UINT64_MAX) {
-			uint64_t recorded = (uint64_t) get_int(payload,
-				entry->length_index[f]);
-
-			if (recorded < strs[f]->len) {
-				strs[f]->len = (size_t) recorded;
-			}
-		}
 	}
 	c->cseq = (int32_t) get_int(payload, entry->index[F_CSEQ]);
 	c->q = (int32_t) get_int(payload, entry->index[F_Q]);

@@ -11,32 +11,52 @@
 
 #include <string.h>
 
-static inline uint32_t cut_bit(const struct ultrace_str *str, uint32_t bit)
-{
-	return (str->s != NULL && str->len > ULTRACE_FIELD_MAX) ? bit : 0;
-}
+/*
+ * NUL-terminated copies of the string fields, made only once a session
+ * enables the event: per thread, so no lock and no allocation. A field is
+ * cut at ULTRACE_FIELD_MAX bytes or at an embedded NUL, and its bit set in
+ * the returned `truncated` mask.
+ */
+static __thread char scratch[ULTRACE_TP_STRING_COUNT][ULTRACE_FIELD_MAX + 1];
 
-/* Only computed once a session enables the event: off the idle path. */
-static uint32_t truncated_mask(const struct ultrace_contact *c)
+static uint32_t to_cstrings(const struct ultrace_contact *c,
+		const char *out[ULTRACE_TP_STRING_COUNT])
 {
-	return cut_bit(&c->domain, ULTRACE_FIELD_DOMAIN) |
-		cut_bit(&c->aor, ULTRACE_FIELD_AOR) |
-		cut_bit(&c->contact, ULTRACE_FIELD_CONTACT) |
-		cut_bit(&c->display_name, ULTRACE_FIELD_DISPLAY_NAME) |
-		cut_bit(&c->received, ULTRACE_FIELD_RECEIVED) |
-		cut_bit(&c->path, ULTRACE_FIELD_PATH) |
-		cut_bit(&c->user_agent, ULTRACE_FIELD_USER_AGENT) |
-		cut_bit(&c->callid, ULTRACE_FIELD_CALLID) |
-		cut_bit(&c->ruid, ULTRACE_FIELD_RUID) |
-		cut_bit(&c->instance, ULTRACE_FIELD_INSTANCE) |
-		cut_bit(&c->socket, ULTRACE_FIELD_SOCKET);
+	const struct ultrace_str *in[ULTRACE_TP_STRING_COUNT] = {
+		&c->domain, &c->aor, &c->contact, &c->display_name,
+		&c->received, &c->path, &c->user_agent, &c->callid, &c->ruid,
+		&c->instance, &c->socket,
+	};
+	uint32_t truncated = 0;
+	int i;
+
+	for (i = 0; i < ULTRACE_TP_STRING_COUNT; i++) {
+		size_t len = in[i]->s == NULL ? 0 : in[i]->len;
+
+		if (len > ULTRACE_FIELD_MAX) {
+			len = ULTRACE_FIELD_MAX;
+			truncated |= 1u << i;
+		}
+		if (len > 0) {
+			memcpy(scratch[i], in[i]->s, len);
+			if (memchr(scratch[i], '\0', len) != NULL) {
+				truncated |= 1u << i;
+			}
+		}
+		scratch[i][len] = '\0';
+		out[i] = scratch[i];
+	}
+	return truncated;
 }
 
 #define ULTRACE_EMIT_CONTACT(event, c) \
 	do { \
 		if (lttng_ust_tracepoint_enabled(ultrace, event)) { \
-			lttng_ust_do_tracepoint(ultrace, event, (c), \
-				truncated_mask(c)); \
+			const char *strs[ULTRACE_TP_STRING_COUNT]; \
+			uint32_t truncated = to_cstrings((c), strs); \
+			\
+			lttng_ust_do_tracepoint(ultrace, event, strs, (c), \
+				truncated); \
 		} \
 	} while (0)
 
@@ -68,8 +88,11 @@ void ultrace_statedump_begin(uint64_t dump_id)
 void ultrace_statedump_contact(uint64_t dump_id, const struct ultrace_contact *c)
 {
 	if (lttng_ust_tracepoint_enabled(ultrace, statedump_contact)) {
-		lttng_ust_do_tracepoint(ultrace, statedump_contact, dump_id, c,
-			truncated_mask(c));
+		const char *strs[ULTRACE_TP_STRING_COUNT];
+		uint32_t truncated = to_cstrings(c, strs);
+
+		lttng_ust_do_tracepoint(ultrace, statedump_contact, dump_id,
+			strs, c, truncated);
 	}
 }
 

@@ -24,9 +24,10 @@ struct ultrace_str {
 };
 
 /*
- * Each string field is recorded up to this many bytes; longer values are
- * cut and the field's bit is set in the event's `truncated` mask, so a
- * consumer can count them instead of silently showing a short value.
+ * Each string field is recorded up to this many bytes, and up to its first
+ * NUL byte; a value cut either way has its field's bit set in the event's
+ * `truncated` mask, so a consumer can count it instead of silently showing
+ * a short value.
  */
 #define ULTRACE_FIELD_MAX 1024
 

@@ -17,33 +17,25 @@
 #include "ultrace.h"
 
 /*
- * Length recorded for a slice: capped at ULTRACE_FIELD_MAX, 0 for NULL.
- * Evaluated by LTTng both to size and to copy the field: keep it pure.
+ * Strings are recorded as CTF strings from NUL-terminated copies that
+ * ultrace.c makes of the caller's slices (`strs`, in the order below):
+ * babeltrace2 2.0 decodes a text sequence byte by byte, ten times slower
+ * than a string, and the consumer must keep up with the registrar.
  */
-#define ULTRACE_TP_LEN(str) \
-	((uint16_t) ((str).s == NULL ? 0 : \
-		((str).len > ULTRACE_FIELD_MAX ? ULTRACE_FIELD_MAX : (str).len)))
+#define ULTRACE_TP_STRING_COUNT 11
 
-/*
- * Strings are text sequences: recorded straight from the caller's slice,
- * with no strlen and no copy; babeltrace2 decodes them as strings.
- */
-#define ULTRACE_TP_TEXT(name, c) \
-	lttng_ust_field_sequence_text(char, name, (c)->name.s, uint16_t, \
-		ULTRACE_TP_LEN((c)->name))
-
-#define ULTRACE_TP_CONTACT_FIELDS(c, truncated) \
-	ULTRACE_TP_TEXT(domain, c) \
-	ULTRACE_TP_TEXT(aor, c) \
-	ULTRACE_TP_TEXT(contact, c) \
-	ULTRACE_TP_TEXT(display_name, c) \
-	ULTRACE_TP_TEXT(received, c) \
-	ULTRACE_TP_TEXT(path, c) \
-	ULTRACE_TP_TEXT(user_agent, c) \
-	ULTRACE_TP_TEXT(callid, c) \
-	ULTRACE_TP_TEXT(ruid, c) \
-	ULTRACE_TP_TEXT(instance, c) \
-	ULTRACE_TP_TEXT(socket, c) \
+#define ULTRACE_TP_CONTACT_FIELDS(strs, c, truncated) \
+	lttng_ust_field_string(domain, (strs)[0]) \
+	lttng_ust_field_string(aor, (strs)[1]) \
+	lttng_ust_field_string(contact, (strs)[2]) \
+	lttng_ust_field_string(display_name, (strs)[3]) \
+	lttng_ust_field_string(received, (strs)[4]) \
+	lttng_ust_field_string(path, (strs)[5]) \
+	lttng_ust_field_string(user_agent, (strs)[6]) \
+	lttng_ust_field_string(callid, (strs)[7]) \
+	lttng_ust_field_string(ruid, (strs)[8]) \
+	lttng_ust_field_string(instance, (strs)[9]) \
+	lttng_ust_field_string(socket, (strs)[10]) \
 	lttng_ust_field_integer(int32_t, cseq, (c)->cseq) \
 	lttng_ust_field_integer(int32_t, q, (c)->q) \
 	lttng_ust_field_integer(int64_t, expires, (c)->expires) \
@@ -55,27 +47,27 @@
 	lttng_ust_field_integer_hex(uint32_t, truncated, truncated)
 
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(ultrace, contact_class,
-	LTTNG_UST_TP_ARGS(const struct ultrace_contact *, c,
-		uint32_t, truncated),
-	LTTNG_UST_TP_FIELDS(ULTRACE_TP_CONTACT_FIELDS(c, truncated))
+	LTTNG_UST_TP_ARGS(const char *const *, strs,
+		const struct ultrace_contact *, c, uint32_t, truncated),
+	LTTNG_UST_TP_FIELDS(ULTRACE_TP_CONTACT_FIELDS(strs, c, truncated))
 )
 
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ultrace, contact_class, ultrace,
 	contact_insert,
-	LTTNG_UST_TP_ARGS(const struct ultrace_contact *, c,
-		uint32_t, truncated))
+	LTTNG_UST_TP_ARGS(const char *const *, strs,
+		const struct ultrace_contact *, c, uint32_t, truncated))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ultrace, contact_class, ultrace,
 	contact_update,
-	LTTNG_UST_TP_ARGS(const struct ultrace_contact *, c,
-		uint32_t, truncated))
+	LTTNG_UST_TP_ARGS(const char *const *, strs,
+		const struct ultrace_contact *, c, uint32_t, truncated))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ultrace, contact_class, ultrace,
 	contact_delete,
-	LTTNG_UST_TP_ARGS(const struct ultrace_contact *, c,
-		uint32_t, truncated))
+	LTTNG_UST_TP_ARGS(const char *const *, strs,
+		const struct ultrace_contact *, c, uint32_t, truncated))
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ultrace, contact_class, ultrace,
 	contact_expire,
-	LTTNG_UST_TP_ARGS(const struct ultrace_contact *, c,
-		uint32_t, truncated))
+	LTTNG_UST_TP_ARGS(const char *const *, strs,
+		const struct ultrace_contact *, c, uint32_t, truncated))
 
 LTTNG_UST_TRACEPOINT_EVENT(ultrace, statedump_begin,
 	LTTNG_UST_TP_ARGS(uint64_t, dump_id),
@@ -85,11 +77,11 @@ LTTNG_UST_TRACEPOINT_EVENT(ultrace, statedump_begin,
 )
 
 LTTNG_UST_TRACEPOINT_EVENT(ultrace, statedump_contact,
-	LTTNG_UST_TP_ARGS(uint64_t, dump_id,
+	LTTNG_UST_TP_ARGS(uint64_t, dump_id, const char *const *, strs,
 		const struct ultrace_contact *, c, uint32_t, truncated),
 	LTTNG_UST_TP_FIELDS(
 		lttng_ust_field_integer(uint64_t, dump_id, dump_id)
-		ULTRACE_TP_CONTACT_FIELDS(c, truncated)
+		ULTRACE_TP_CONTACT_FIELDS(strs, c, truncated)
 	)
 )
 
