@@ -32,19 +32,22 @@ static uint32_t to_cstrings(const struct ultrace_contact *c,
 
 	for (i = 0; i < ULTRACE_TP_STRING_COUNT; i++) {
 		size_t len = in[i]->s == NULL ? 0 : in[i]->len;
+		char *buf = scratch[i];
 
 		if (len > ULTRACE_FIELD_MAX) {
 			len = ULTRACE_FIELD_MAX;
 			truncated |= 1u << i;
 		}
-		if (len > 0) {
-			memcpy(scratch[i], in[i]->s, len);
-			if (memchr(scratch[i], '\0', len) != NULL) {
-				truncated |= 1u << i;
-			}
+		/*
+		 * One pass copies and finds an embedded NUL; a plain memcpy was
+		 * inlined as `rep movs`, whose start-up cost dominated short
+		 * strings.
+		 */
+		if (len > 0 && memccpy(buf, in[i]->s, '\0', len) != NULL) {
+			truncated |= 1u << i;
 		}
-		scratch[i][len] = '\0';
-		out[i] = scratch[i];
+		buf[len] = '\0';
+		out[i] = buf;
 	}
 	return truncated;
 }
