@@ -38,10 +38,23 @@ struct ultrace_registry_contact {
 	uint64_t dump_mark;              /* generation of the last dump */
 };
 
+/*
+ * A distinct usrloc domain and the number of users it holds: the AOR
+ * lookup tries the user hash once per domain (a registrar has 1-3).
+ */
+struct registry_domain {
+	char *name;
+	size_t len;
+	uint64_t users;
+};
+
 struct ultrace_registry {
 	struct hash_table users;
 	struct hash_table contacts;
 	struct index_tree user_tree;
+	struct registry_domain *domains;
+	size_t domain_count;
+	size_t domain_alloc;
 	uint32_t next_user_index;
 	struct ultrace_registry_stats stats;
 	/* The statedump in progress, if any. */
@@ -172,7 +185,77 @@ void ultrace_registry_destroy(struct ultrace_registry *registry)
 	}
 	hash_table_fini(&registry->contacts);
 	hash_table_fini(&registry->users);
+	while (registry->domain_count > 0) {
+		free(registry->domains[--registry->domain_count].name);
+	}
+	free(registry->domains);
 	free(registry);
+}
+
+static struct registry_domain *find_domain(
+		const struct ultrace_registry *registry,
+		struct ultrace_str domain)
+{
+	size_t i;
+
+	for (i = 0; i < registry->domain_count; i++) {
+		struct registry_domain *d = &registry->domains[i];
+		struct ultrace_str name = { d->name, d->len };
+
+		if (str_eq(name, domain)) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* Count one more user of `domain` (already str_or_empty). 0 or -1. */
+static int domain_get_ref(struct ultrace_registry *registry,
+		struct ultrace_str domain)
+{
+	struct registry_domain *d = find_domain(registry, domain);
+	char *name;
+
+	if (d != NULL) {
+		d->users++;
+		return 0;
+	}
+	if (registry->domain_count == registry->domain_alloc) {
+		size_t alloc = registry->domain_alloc ?
+			registry->domain_alloc * 2 : 4;
+		struct registry_domain *domains = realloc(registry->domains,
+			alloc * sizeof(*domains));
+
+		if (domains == NULL) {
+			return -1;
+		}
+		registry->domains = domains;
+		registry->domain_alloc = alloc;
+	}
+	name = malloc(domain.len + 1);
+	if (name == NULL) {
+		return -1;
+	}
+	memcpy(name, domain.s, domain.len);
+	name[domain.len] = '\0';
+	d = &registry->domains[registry->domain_count++];
+	d->name = name;
+	d->len = domain.len;
+	d->users = 1;
+	return 0;
+}
+
+static void domain_put_ref(struct ultrace_registry *registry,
+		struct ultrace_str domain)
+{
+	struct registry_domain *d = find_domain(registry, domain);
+
+	if (d == NULL || --d->users > 0) {
+		return;
+	}
+	free(d->name);
+	/* Order does not matter: move the last entry into the hole. */
+	*d = registry->domains[--registry->domain_count];
 }
 
 static struct ultrace_registry_user *user_of_tnode(
@@ -233,8 +316,12 @@ static struct ultrace_registry_user *user_create(
 	user->aor.len = aor.len;
 	user->next_contact_index = 1;
 	user->tnode.key = registry->next_user_index;
+	if (domain_get_ref(registry, user->domain) != 0) {
+		goto error;
+	}
 	if (index_tree_insert(&registry->user_tree, &user->tnode) != 0) {
 		/* Only after 2^32 users: the index space wrapped. */
+		domain_put_ref(registry, user->domain);
 		goto error;
 	}
 	registry->next_user_index++;
@@ -257,6 +344,7 @@ static void user_remove(struct ultrace_registry *registry,
 {
 	index_tree_remove(&registry->user_tree, &user->tnode);
 	hash_table_remove(&registry->users, &user->hnode);
+	domain_put_ref(registry, user->domain);
 	registry->stats.users--;
 	user_free(user);
 }
@@ -686,6 +774,27 @@ const struct ultrace_registry_contact *ultrace_registry_borrow_contact(
 		find_user(registry, domain, aor);
 
 	return user == NULL ? NULL : find_contact(registry, user, contact);
+}
+
+const struct ultrace_registry_user *ultrace_registry_borrow_user_by_aor(
+		const struct ultrace_registry *registry, struct ultrace_str aor)
+{
+	const struct ultrace_registry_user *best = NULL;
+	size_t i;
+
+	for (i = 0; i < registry->domain_count; i++) {
+		struct ultrace_str domain = {
+			registry->domains[i].name, registry->domains[i].len,
+		};
+		const struct ultrace_registry_user *user =
+			find_user(registry, domain, aor);
+
+		if (user != NULL && (best == NULL ||
+				user->tnode.key < best->tnode.key)) {
+			best = user;
+		}
+	}
+	return best;
 }
 
 const struct ultrace_registry_user *ultrace_registry_borrow_user_by_index(

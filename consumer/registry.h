@@ -118,6 +118,13 @@ const struct ultrace_registry_contact *ultrace_registry_borrow_contact(
 		const struct ultrace_registry *registry,
 		struct ultrace_str domain, struct ultrace_str aor,
 		struct ultrace_str contact);
+/*
+ * The lowest-index user whose AOR is `aor`, in any domain, or NULL: one
+ * hash lookup per distinct domain the registry holds (a registrar has a
+ * few), never a scan of the users. For SNMP's URI-to-index lookup table.
+ */
+const struct ultrace_registry_user *ultrace_registry_borrow_user_by_aor(
+		const struct ultrace_registry *registry, struct ultrace_str aor);
 
 /* Ordered access by index, O(log n): the GET/GETNEXT primitives. */
 const struct ultrace_registry_user *ultrace_registry_borrow_user_by_index(

@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "event_decode.h"
 #include "log.h"
@@ -17,6 +18,7 @@
 
 struct registry_sink {
 	struct ultrace_registry_sink_config *config;
+	int64_t batch_now_ns;        /* CLOCK_REALTIME at the batch's start */
 	struct ultrace_event_decoder *decoder;
 	bt_message_iterator *iterator;
 };
@@ -173,6 +175,10 @@ static int handle_event(struct registry_sink *sink, const bt_message *msg)
 		return 0;
 	}
 	rstatus = ultrace_registry_apply(config->registry, &event);
+	if (config->lag != NULL) {
+		ultrace_lag_record(config->lag,
+			sink->batch_now_ns - event.time_ns);
+	}
 	if (rstatus == ULTRACE_REGISTRY_STATUS_NOMEM) {
 		snprintf(config->error, sizeof(config->error),
 			"out of memory applying %s",
@@ -235,10 +241,26 @@ static bt_component_class_sink_consume_method_status sink_consume(
 		/* The upstream error stays on this thread for the caller. */
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
 	}
+	if (sink->config->lock != NULL) {
+		pthread_mutex_lock(sink->config->lock);
+	}
+	if (sink->config->lag != NULL) {
+		struct timespec ts;
+
+		/* One clock read per batch: the batch becomes visible at once. */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		sink->batch_now_ns = (int64_t) ts.tv_sec * 1000000000 +
+			ts.tv_nsec;
+	}
 	for (i = 0; i < count; i++) {
 		if (go_on > 0) {
 			go_on = handle_message(sink, msgs[i]);
 		}
+	}
+	if (sink->config->lock != NULL) {
+		pthread_mutex_unlock(sink->config->lock);
+	}
+	for (i = 0; i < count; i++) {
 		bt_message_put_ref(msgs[i]);
 	}
 	if (go_on == 0) {

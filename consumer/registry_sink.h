@@ -8,10 +8,12 @@
 #ifndef ULTRACE_REGISTRY_SINK_H
 #define ULTRACE_REGISTRY_SINK_H
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include <babeltrace2/babeltrace.h>
 
+#include "lag_histogram.h"
 #include "registry.h"
 
 /*
@@ -24,6 +26,17 @@ struct ultrace_registry_sink_config {
 	int64_t stop_after_ns;
 	/* Skip (and count) malformed events instead of failing. */
 	int keep_going;
+	/*
+	 * When set, held while a batch of messages is applied, never while
+	 * babeltrace2 reads: readers of the registry (the SNMP agent) wait
+	 * at most one batch.
+	 */
+	pthread_mutex_t *lock;
+	/*
+	 * When set (live), each applied event's delay from its timestamp to
+	 * now (CLOCK_REALTIME) is recorded, under `lock`.
+	 */
+	struct ultrace_lag_histogram *lag;
 
 	/* Results. */
 	uint64_t malformed;          /* malformed ultrace events seen */

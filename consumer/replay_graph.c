@@ -54,6 +54,44 @@ static void fail(char *err, size_t errlen, const char *what)
 	ultrace_bt_error_take(err, errlen);
 }
 
+/* A graph wrapper with an empty babeltrace2 graph, or NULL (err set). */
+static struct ultrace_replay_graph *graph_new(char *err, size_t errlen)
+{
+	struct ultrace_replay_graph *rg = calloc(1, sizeof(*rg));
+
+	err[0] = '\0';
+	if (rg == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	rg->graph = bt_graph_create(0);
+	if (rg->graph == NULL) {
+		fail(err, errlen, "cannot create a babeltrace2 graph");
+		free(rg);
+		return NULL;
+	}
+	return rg;
+}
+
+/*
+ * Source parameters { inputs: [input] }: both src.ctf.fs and 2.0.4's
+ * src.ctf.lttng-live take an `inputs` array (lttng-live rejects `url`).
+ */
+static bt_value *params_with_input(const char *input)
+{
+	bt_value *params = bt_value_map_create();
+	bt_value *inputs = NULL;
+
+	if (params == NULL || bt_value_map_insert_empty_array_entry(params,
+			"inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
+			bt_value_array_append_string_element(inputs, input) !=
+			BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK) {
+		bt_value_put_ref(params);
+		return NULL;
+	}
+	return params;
+}
+
 static const bt_plugin *find_plugin(const char *name, char *err,
 		size_t errlen)
 {
@@ -147,15 +185,11 @@ static int add_fs_source(bt_graph *graph, const bt_component_class_source *cls,
 		const char *path, size_t i, bt_logging_level log_level,
 		const bt_component_source **src, char *err, size_t errlen)
 {
-	bt_value *params = bt_value_map_create();
-	bt_value *inputs = NULL;
+	bt_value *params = params_with_input(path);
 	char name[32];
 	int ret = -1;
 
-	if (params == NULL || bt_value_map_insert_empty_array_entry(params,
-			"inputs", &inputs) != BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK ||
-			bt_value_array_append_string_element(inputs, path) !=
-			BT_VALUE_ARRAY_APPEND_ELEMENT_STATUS_OK) {
+	if (params == NULL) {
 		fail(err, errlen, "out of memory");
 		goto end;
 	}
@@ -181,27 +215,107 @@ end:
 	return ret;
 }
 
+static int add_sink(bt_graph *graph, struct ultrace_registry_sink_config *config,
+		bt_logging_level log_level, const bt_component_sink **sink,
+		char *err, size_t errlen)
+{
+	bt_component_class_sink *cls = ultrace_registry_sink_class_create();
+	int ret = -1;
+
+	if (cls == NULL) {
+		fail(err, errlen, "cannot create the registry sink class");
+		goto end;
+	}
+	if (bt_graph_add_sink_component_with_initialize_method_data(graph,
+			cls, "registry", NULL, config, log_level, sink) !=
+			BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		fail(err, errlen, "cannot create the registry sink");
+		goto end;
+	}
+	ret = 0;
+end:
+	bt_component_class_sink_put_ref(cls);
+	return ret;
+}
+
+struct ultrace_replay_graph *ultrace_replay_graph_create_live(
+		const char *url, int wait_for_session,
+		struct ultrace_registry_sink_config *config,
+		bt_logging_level log_level, char *err, size_t errlen)
+{
+	struct ultrace_replay_graph *rg = graph_new(err, errlen);
+	const bt_plugin *ctf = NULL;
+	const bt_component_source *src = NULL;
+	const bt_component_sink *sink = NULL;
+	bt_value *params = NULL;
+
+	if (rg == NULL) {
+		goto error;
+	}
+	ctf = find_plugin("ctf", err, errlen);
+	if (ctf == NULL) {
+		goto error;
+	}
+	params = params_with_input(url);
+	if (params == NULL || bt_value_map_insert_string_entry(params,
+				"session-not-found-action",
+				wait_for_session ? "continue" : "end") !=
+			BT_VALUE_MAP_INSERT_ENTRY_STATUS_OK) {
+		fail(err, errlen, "out of memory");
+		goto error;
+	}
+	if (bt_graph_add_source_component(rg->graph,
+			bt_plugin_borrow_source_component_class_by_name_const(
+				ctf, "lttng-live"),
+			"live", params, log_level, &src) !=
+			BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
+		char what[512];
+
+		snprintf(what, sizeof(what), "cannot follow %s", url);
+		fail(err, errlen, what);
+		goto error;
+	}
+	/* lttng-live merges its streams itself: one port, no muxer. */
+	if (add_sink(rg->graph, config, log_level, &sink, err, errlen) != 0) {
+		goto error;
+	}
+	if (bt_graph_connect_ports(rg->graph,
+			bt_component_source_borrow_output_port_by_index_const(
+				src, 0),
+			bt_component_sink_borrow_input_port_by_index_const(sink,
+				0), NULL) != BT_GRAPH_CONNECT_PORTS_STATUS_OK) {
+		fail(err, errlen, "cannot connect lttng-live to the sink");
+		goto error;
+	}
+	bt_value_put_ref(params);
+	bt_plugin_put_ref(ctf);
+	return rg;
+
+error:
+	bt_value_put_ref(params);
+	bt_plugin_put_ref(ctf);
+	ultrace_replay_graph_destroy(rg);
+	return NULL;
+}
+
+void ultrace_replay_graph_interrupt(struct ultrace_replay_graph *rg)
+{
+	bt_interrupter_set(bt_graph_borrow_default_interrupter(rg->graph));
+}
+
 struct ultrace_replay_graph *ultrace_replay_graph_create_fs(
 		const struct ultrace_trace_list *traces,
 		struct ultrace_registry_sink_config *config,
 		bt_logging_level log_level, char *err, size_t errlen)
 {
-	struct ultrace_replay_graph *rg = calloc(1, sizeof(*rg));
+	struct ultrace_replay_graph *rg = graph_new(err, errlen);
 	const bt_plugin *ctf = NULL;
 	const bt_plugin *utils = NULL;
-	bt_component_class_sink *sink_cls = NULL;
 	const bt_component_filter *muxer = NULL;
 	const bt_component_sink *sink = NULL;
 	size_t i;
 
-	err[0] = '\0';
 	if (rg == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto error;
-	}
-	rg->graph = bt_graph_create(0);
-	if (rg->graph == NULL) {
-		fail(err, errlen, "cannot create a babeltrace2 graph");
 		goto error;
 	}
 	ctf = find_plugin("ctf", err, errlen);
@@ -230,16 +344,7 @@ struct ultrace_replay_graph *ultrace_replay_graph_create_fs(
 			goto error;
 		}
 	}
-	sink_cls = ultrace_registry_sink_class_create();
-	if (sink_cls == NULL) {
-		fail(err, errlen, "cannot create the registry sink class");
-		goto error;
-	}
-	if (bt_graph_add_sink_component_with_initialize_method_data(rg->graph,
-			sink_cls,
-			"registry", NULL, config, log_level, &sink) !=
-			BT_GRAPH_ADD_COMPONENT_STATUS_OK) {
-		fail(err, errlen, "cannot create the registry sink");
+	if (add_sink(rg->graph, config, log_level, &sink, err, errlen) != 0) {
 		goto error;
 	}
 	if (bt_graph_connect_ports(rg->graph,
@@ -250,13 +355,11 @@ struct ultrace_replay_graph *ultrace_replay_graph_create_fs(
 		fail(err, errlen, "cannot connect the muxer to the sink");
 		goto error;
 	}
-	bt_component_class_sink_put_ref(sink_cls);
 	bt_plugin_put_ref(ctf);
 	bt_plugin_put_ref(utils);
 	return rg;
 
 error:
-	bt_component_class_sink_put_ref(sink_cls);
 	bt_plugin_put_ref(ctf);
 	bt_plugin_put_ref(utils);
 	ultrace_replay_graph_destroy(rg);

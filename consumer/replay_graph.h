@@ -33,6 +33,20 @@ struct ultrace_replay_graph *ultrace_replay_graph_create_fs(
 		struct ultrace_registry_sink_config *config,
 		bt_logging_level log_level, char *err, size_t errlen);
 
+/*
+ * Follow a live session through lttng-relayd: `url` is
+ * net://HOST[:PORT]/host/HOSTNAME/SESSION. `wait_for_session`: if the
+ * session does not exist (yet, or any more), wait for it (AGAIN) instead
+ * of ending.
+ */
+struct ultrace_replay_graph *ultrace_replay_graph_create_live(
+		const char *url, int wait_for_session,
+		struct ultrace_registry_sink_config *config,
+		bt_logging_level log_level, char *err, size_t errlen);
+
+/* Make a blocked or future run return soon (from any thread). */
+void ultrace_replay_graph_interrupt(struct ultrace_replay_graph *graph);
+
 /* Run to the end (once == 0) or one step (once != 0). */
 enum ultrace_replay_status ultrace_replay_graph_run(
 		struct ultrace_replay_graph *graph, int once, char *err,

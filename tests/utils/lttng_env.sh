@@ -40,6 +40,9 @@ ultrace_isolate() {
 
 # Stop every daemon by pid; keep $WORK if ULTRACE_KEEP is set.
 ultrace_teardown() {
+	if [ -n "${TEARDOWN_HOOK:-}" ]; then
+		$TEARDOWN_HOOK
+	fi
 	if [ -n "$SESSIOND_PID" ]; then
 		lttng destroy --all >/dev/null 2>&1
 		kill "$SESSIOND_PID" 2>/dev/null
@@ -51,6 +54,7 @@ ultrace_teardown() {
 		kill -9 "$SESSIOND_PID" 2>/dev/null
 		SESSIOND_PID=
 	fi
+	stop_relayd
 	if [ -n "${ULTRACE_KEEP:-}" ]; then
 		echo "# work directory kept: $WORK"
 	else
@@ -94,4 +98,76 @@ replay_valgrind() {
 	${LIBTOOL:-libtool} --mode=execute valgrind --quiet \
 		--leak-check=full --errors-for-leak-kinds=definite \
 		--error-exitcode=99 "$ULTRACE_REPLAY" "$@"
+}
+
+# port_free PROTO PORT: nothing listens there (ss from iproute2).
+port_free() {
+	! ss -H -ln"$(echo "$1" | cut -c1)" "sport = :$2" 2>/dev/null | grep -q .
+}
+
+# pick_ports N BASE: N consecutive free TCP ports from BASE up, printed.
+pick_ports() {
+	_base=$2
+	while [ "$_base" -lt 60000 ]; do
+		_ok=1
+		_p=$_base
+		while [ "$_p" -lt $((_base + $1)) ]; do
+			port_free tcp "$_p" || _ok=0
+			_p=$((_p + 1))
+		done
+		if [ $_ok -eq 1 ]; then
+			echo "$_base"
+			return 0
+		fi
+		_base=$((_base + $1 + 7))
+	done
+	return 1
+}
+
+# Start lttng-relayd on loopback with non-default ports:
+# RELAYD_CTRL, RELAYD_DATA, RELAYD_LIVE.
+start_relayd() {
+	_b=$(pick_ports 3 "${1:-25342}") || bail_out "no free ports for relayd"
+	RELAYD_CTRL=$_b RELAYD_DATA=$((_b + 1)) RELAYD_LIVE=$((_b + 2))
+	mkdir -p "$WORK/relayd"
+	lttng-relayd -o "$WORK/relayd" \
+		-C "tcp://127.0.0.1:$RELAYD_CTRL" \
+		-D "tcp://127.0.0.1:$RELAYD_DATA" \
+		-L "tcp://127.0.0.1:$RELAYD_LIVE" \
+		>"$WORK/relayd.log" 2>&1 &
+	RELAYD_PID=$!
+	_i=0
+	until ! port_free tcp "$RELAYD_LIVE"; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$RELAYD_PID" 2>/dev/null; then
+			cat "$WORK/relayd.log" >&2
+			bail_out "lttng-relayd did not start"
+		fi
+		sleep 0.1
+	done
+}
+
+stop_relayd() {
+	if [ -n "${RELAYD_PID:-}" ]; then
+		kill "$RELAYD_PID" 2>/dev/null
+		wait "$RELAYD_PID" 2>/dev/null
+		RELAYD_PID=
+	fi
+}
+
+# create_live_session NAME [LIVE_TIMER_US]: streamed to our relayd, with
+# the recommended channel (doc/lttng-settings.md).
+create_live_session() {
+	lttng create "$1" --live="${2:-100000}" \
+		--set-url="net://127.0.0.1:$RELAYD_CTRL:$RELAYD_DATA" \
+		>/dev/null &&
+	lttng enable-channel -u -s "$1" ultrace --buffers-uid \
+		--subbuf-size=1M --num-subbuf=8 >/dev/null &&
+	lttng enable-event -u -s "$1" -c ultrace 'ultrace:*' >/dev/null &&
+	lttng start "$1" >/dev/null
+}
+
+# The URL ultrace-consumerd follows for live session NAME.
+live_url() {
+	echo "net://127.0.0.1:$RELAYD_LIVE/host/$(hostname)/$1"
 }

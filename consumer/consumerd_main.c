@@ -1,0 +1,421 @@
+/*
+ * consumerd_main.c: ultrace-consumerd: follows a live LTTng session (or
+ * replays a recorded trace) into the registry and serves it over AgentX.
+ * Two threads: the trace follower writes the registry one batch at a time
+ * under a mutex; this thread runs net-snmp and reads it under the same
+ * mutex, one request at a time.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "daemon.h"
+#include "log.h"
+#include "registry.h"
+#include "trace_follower.h"
+
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+#define EXIT_SESSION_ENDED 3
+
+struct consumerd_options {
+	struct ultrace_follower_options follow;
+	struct ultrace_snmp_options snmp;
+	const char *pidfile;
+	const char *log_file;
+	int foreground;
+	int stats_interval_s;
+	int use_syslog;
+	int log_level;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"Usage: ultrace-consumerd (--live=URL | --trace=DIR) [OPTION]...\n"
+"Follow a SIP registrar's usrloc events in an LTTng trace and serve the\n"
+"users and contacts as KAMAILIO-SIP-SERVER-MIB tables through an SNMP\n"
+"AgentX master (snmpd).\n"
+"\n"
+"Input (one of):\n"
+"  -l, --live=URL          a live session through lttng-relayd:\n"
+"                          net://HOST[:PORT]/host/HOSTNAME/SESSION\n"
+"  -t, --trace=DIR         a recorded trace: read it once, then serve it\n"
+"      --on-end=WHAT       when the live session ends or lttng-relayd goes\n"
+"                          away: retry (default: keep serving, reattach\n"
+"                          with backoff), serve (keep serving, stop\n"
+"                          reading), exit (exit with status 3)\n"
+"      --poll-ms=MS        wait between polls of an idle relay (default 5)\n"
+"      --retry-max=S       longest reattach backoff (default 30)\n"
+"\n"
+"SNMP:\n"
+"  -x, --agentx-socket=ADDR  the master's AgentX socket (default net-snmp's,\n"
+"                          /var/agentx/master)\n"
+"      --ping-interval=S   AgentX keepalive; a restarted master is rejoined\n"
+"                          within this (default 5)\n"
+"      --lookup-timeout=S  lookup table rows are reaped after S (default 60)\n"
+"\n"
+"Monitoring:\n"
+"      --stats-interval=S  every S seconds log events applied, table sizes,\n"
+"                          tracer discards and the event-to-table lag\n"
+"                          (p50/p99/max over the interval); 0: only at\n"
+"                          exit (default 60)\n"
+"\n"
+"Daemon:\n"
+"  -f, --foreground        do not detach\n"
+"  -p, --pidfile=FILE      write the pid to FILE (refused if FILE names a\n"
+"                          live process)\n"
+"      --log-file=FILE     log to FILE (reopened on SIGHUP); default:\n"
+"                          stderr in the foreground, syslog when detached\n"
+"      --syslog            log to syslog (facility daemon)\n"
+"      --log-level=LEVEL   error, warning, notice (default), info, debug\n"
+"  -v, --verbose           same as --log-level=info; twice: debug and\n"
+"                          babeltrace2's warnings\n"
+"  -q, --quiet             same as --log-level=error\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
+"\n"
+"Signals: SIGTERM and SIGINT stop cleanly; SIGHUP reopens the log file.\n"
+"Exit status: 0 stopped by a signal; 1 runtime error; 2 usage error;\n"
+"3 the live session ended (--on-end=exit).\n");
+}
+
+static int parse_int(const char *opt, const char *arg, int min, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || end == arg || v < min ||
+			v > 1000000) {
+		ULTRACE_ERR("%s: `%s` is not a number >= %d", opt, arg, min);
+		return -1;
+	}
+	*out = (int) v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct consumerd_options *o)
+{
+	static const struct option longopts[] = {
+		{ "live", required_argument, NULL, 'l' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "on-end", required_argument, NULL, 'E' },
+		{ "poll-ms", required_argument, NULL, 'P' },
+		{ "retry-max", required_argument, NULL, 'R' },
+		{ "agentx-socket", required_argument, NULL, 'x' },
+		{ "ping-interval", required_argument, NULL, 'I' },
+		{ "lookup-timeout", required_argument, NULL, 'T' },
+		{ "stats-interval", required_argument, NULL, 'i' },
+		{ "foreground", no_argument, NULL, 'f' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "log-file", required_argument, NULL, 'L' },
+		{ "syslog", no_argument, NULL, 'S' },
+		{ "log-level", required_argument, NULL, 'D' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	int v;
+
+	memset(o, 0, sizeof(*o));
+	o->follow.on_end = ULTRACE_ON_END_RETRY;
+	o->follow.poll_ms = 5;
+	o->follow.retry_max_s = 30;
+	o->snmp.name = "ultrace";
+	o->snmp.ping_interval_s = 5;
+	o->snmp.lookup_timeout_s = 60;
+	o->stats_interval_s = 60;
+	o->log_level = ULTRACE_LOG_NOTICE;
+	while ((c = getopt_long(argc, argv, "l:t:x:fp:vqhV", longopts,
+			NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->follow.live_url = optarg;
+			break;
+		case 't':
+			o->follow.trace_dir = optarg;
+			break;
+		case 'E':
+			if (strcmp(optarg, "retry") == 0) {
+				o->follow.on_end = ULTRACE_ON_END_RETRY;
+			} else if (strcmp(optarg, "serve") == 0) {
+				o->follow.on_end = ULTRACE_ON_END_SERVE;
+			} else if (strcmp(optarg, "exit") == 0) {
+				o->follow.on_end = ULTRACE_ON_END_EXIT;
+			} else {
+				ULTRACE_ERR("--on-end: `%s` is not retry, "
+					"serve or exit", optarg);
+				return -1;
+			}
+			break;
+		case 'P':
+			if (parse_int("--poll-ms", optarg, 1,
+					&o->follow.poll_ms) != 0) {
+				return -1;
+			}
+			break;
+		case 'R':
+			if (parse_int("--retry-max", optarg, 1,
+					&o->follow.retry_max_s) != 0) {
+				return -1;
+			}
+			break;
+		case 'x':
+			o->snmp.agentx_socket = optarg;
+			break;
+		case 'I':
+			if (parse_int("--ping-interval", optarg, 0,
+					&o->snmp.ping_interval_s) != 0) {
+				return -1;
+			}
+			break;
+		case 'T':
+			if (parse_int("--lookup-timeout", optarg, 1, &v) != 0) {
+				return -1;
+			}
+			o->snmp.lookup_timeout_s = (unsigned int) v;
+			break;
+		case 'i':
+			if (parse_int("--stats-interval", optarg, 0,
+					&o->stats_interval_s) != 0) {
+				return -1;
+			}
+			break;
+		case 'f':
+			o->foreground = 1;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'L':
+			o->log_file = optarg;
+			break;
+		case 'S':
+			o->use_syslog = 1;
+			break;
+		case 'D':
+			o->log_level = ultrace_log_level_parse(optarg);
+			if (o->log_level < 0) {
+				ULTRACE_ERR("--log-level: unknown level `%s`",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'v':
+			o->log_level = o->log_level < ULTRACE_LOG_INFO ?
+				ULTRACE_LOG_INFO : ULTRACE_LOG_DEBUG;
+			if (o->log_level == ULTRACE_LOG_DEBUG) {
+				o->follow.bt_warnings = 1;
+			}
+			break;
+		case 'q':
+			o->log_level = ULTRACE_LOG_ERROR;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case 'V':
+			printf("ultrace-consumerd %s\n", PACKAGE_VERSION);
+			exit(EXIT_SUCCESS);
+		default:
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		ULTRACE_ERR("unexpected argument `%s`", argv[optind]);
+		return -1;
+	}
+	if ((o->follow.live_url == NULL) == (o->follow.trace_dir == NULL)) {
+		ULTRACE_ERR("give exactly one of --live and --trace");
+		return -1;
+	}
+	if (o->follow.live_url != NULL &&
+			strncmp(o->follow.live_url, "net://", 6) != 0 &&
+			strncmp(o->follow.live_url, "net4://", 7) != 0 &&
+			strncmp(o->follow.live_url, "net6://", 7) != 0) {
+		ULTRACE_ERR("--live: `%s` is not net://HOST[:PORT]/host/"
+			"HOSTNAME/SESSION", o->follow.live_url);
+		return -1;
+	}
+	return 0;
+}
+
+static int64_t monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec;
+}
+
+/* One line for operators: what was applied, lost, and how late. */
+static void log_stats(struct ultrace_follower *follower,
+		const struct ultrace_registry *registry, pthread_mutex_t *lock,
+		enum ultrace_log_level level)
+{
+	struct ultrace_lag_histogram lag;
+	struct ultrace_registry_stats st;
+	uint64_t events = 0;
+	uint64_t anomalies = 0;
+	int k;
+
+	ultrace_follower_take_lag(follower, &lag);
+	pthread_mutex_lock(lock);
+	st = *ultrace_registry_borrow_stats(registry);
+	pthread_mutex_unlock(lock);
+	for (k = 0; k < ULTRACE_EVENT_KIND_COUNT; k++) {
+		events += st.events[k];
+	}
+	for (k = 0; k < ULTRACE_ANOMALY_COUNT; k++) {
+		anomalies += st.anomalies[k];
+	}
+	ultrace_log(level, "events %" PRIu64 ", users %" PRIu64 ", contacts %"
+		PRIu64 ", anomalies %" PRIu64 ", tracer discarded %" PRIu64
+		" events %" PRIu64 " packets; lag over %" PRIu64 " events: "
+		"p50 %.1f ms, p99 %.1f ms, max %.1f ms", events, st.users,
+		st.contacts, anomalies, st.discarded_events,
+		st.discarded_packets, lag.count,
+		ultrace_lag_percentile_ns(&lag, 500) / 1e6,
+		ultrace_lag_percentile_ns(&lag, 990) / 1e6, lag.max_ns / 1e6);
+}
+
+static int open_log_file(const char *path)
+{
+	if (freopen(path, "a", stderr) == NULL) {
+		return -1;
+	}
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct consumerd_options opt;
+	struct ultrace_registry *registry = NULL;
+	struct ultrace_follower *follower = NULL;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct ultrace_snmp_source source;
+	int agent_up = 0;
+	int64_t next_stats;
+	int pidfile_made = 0;
+	int ret = EXIT_RUNTIME;
+
+	ultrace_log_init("ultrace-consumerd", ULTRACE_LOG_NOTICE);
+	if (parse_args(argc, argv, &opt) != 0) {
+		fprintf(stderr, "Try `ultrace-consumerd --help`.\n");
+		return EXIT_USAGE;
+	}
+	ultrace_log_set_level(opt.log_level);
+	if (opt.log_file != NULL && open_log_file(opt.log_file) != 0) {
+		ULTRACE_ERR("--log-file %s: %s", opt.log_file, strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	/* Detach before any thread exists or net-snmp opens a socket. */
+	if (!opt.foreground) {
+		if (opt.log_file == NULL) {
+			opt.use_syslog = 1;
+		}
+		if (ultrace_daemon_detach() != 0) {
+			return EXIT_RUNTIME;
+		}
+	}
+	ultrace_log_use_syslog(opt.use_syslog);
+	if (ultrace_daemon_install_signals() != 0) {
+		ULTRACE_ERR("cannot install signal handlers");
+		goto end;
+	}
+	if (opt.pidfile != NULL) {
+		if (ultrace_daemon_pidfile_create(opt.pidfile) != 0) {
+			goto end;
+		}
+		pidfile_made = 1;
+	}
+	registry = ultrace_registry_create();
+	if (registry == NULL) {
+		ULTRACE_ERR("out of memory");
+		goto end;
+	}
+	source.registry = registry;
+	source.lock = &lock;
+	if (ultrace_snmp_agent_init(&opt.snmp, &source) != 0) {
+		ULTRACE_ERR("cannot start the SNMP subagent");
+		goto end;
+	}
+	agent_up = 1;
+	follower = ultrace_follower_create(&opt.follow, registry, &lock);
+	if (follower == NULL) {
+		ULTRACE_ERR("cannot start the trace thread");
+		goto end;
+	}
+	ULTRACE_NOTICE("serving %s over AgentX (%s)",
+		opt.follow.live_url ? opt.follow.live_url : opt.follow.trace_dir,
+		opt.snmp.agentx_socket ? opt.snmp.agentx_socket :
+			"default socket");
+
+	next_stats = monotonic_s() + opt.stats_interval_s;
+	while (!ultrace_daemon_stop_signal) {
+		enum ultrace_follower_state state;
+
+		if (opt.stats_interval_s > 0 && monotonic_s() >= next_stats) {
+			log_stats(follower, registry, &lock, ULTRACE_LOG_NOTICE);
+			next_stats = monotonic_s() + opt.stats_interval_s;
+		}
+		if (ultrace_snmp_agent_poll(100) != 0) {
+			ULTRACE_ERR("SNMP event loop failed");
+			goto end;
+		}
+		if (ultrace_daemon_hup) {
+			ultrace_daemon_hup = 0;
+			if (opt.log_file != NULL &&
+					open_log_file(opt.log_file) != 0) {
+				ultrace_log_use_syslog(1);
+				ULTRACE_ERR("cannot reopen %s; logging to syslog",
+					opt.log_file);
+			}
+			ULTRACE_NOTICE("SIGHUP: log reopened");
+		}
+		state = ultrace_follower_get_state(follower);
+		if (opt.follow.trace_dir != NULL &&
+				state == ULTRACE_FOLLOWER_FAILED) {
+			ULTRACE_ERR("cannot read %s", opt.follow.trace_dir);
+			goto end;
+		}
+		if (opt.follow.live_url != NULL &&
+				opt.follow.on_end == ULTRACE_ON_END_EXIT &&
+				(state == ULTRACE_FOLLOWER_DONE ||
+				 state == ULTRACE_FOLLOWER_FAILED)) {
+			ret = state == ULTRACE_FOLLOWER_DONE ?
+				EXIT_SESSION_ENDED : EXIT_RUNTIME;
+			goto end;
+		}
+	}
+	ULTRACE_NOTICE("stopping on signal %d", (int) ultrace_daemon_stop_signal);
+	ret = EXIT_SUCCESS;
+end:
+	if (follower != NULL) {
+		log_stats(follower, registry, &lock, ULTRACE_LOG_NOTICE);
+	}
+	ultrace_follower_destroy(follower);
+	if (agent_up) {
+		ultrace_snmp_agent_shutdown();
+	}
+	ultrace_registry_destroy(registry);
+	if (pidfile_made) {
+		ultrace_daemon_pidfile_remove(opt.pidfile);
+	}
+	ultrace_log_use_syslog(0);
+	return ret;
+}

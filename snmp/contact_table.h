@@ -1,0 +1,16 @@
+/*
+ * contact_table.h: kamailioSIPContactTable (one row per contact binding),
+ * served from the registry. Knows net-snmp and the registry API; nothing
+ * of babeltrace2.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef ULTRACE_SNMP_CONTACT_TABLE_H
+#define ULTRACE_SNMP_CONTACT_TABLE_H
+
+#include "agent.h"
+
+/* Register the table's raw handler; `source` is borrowed. 0 or -1. */
+int init_ultrace_contact_table(const struct ultrace_snmp_source *source);
+
+#endif /* ULTRACE_SNMP_CONTACT_TABLE_H */

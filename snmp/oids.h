@@ -1,0 +1,68 @@
+/*
+ * oids.h: every KAMAILIO-SIP-SERVER-MIB registrar OID ultrace serves, and
+ * the column numbers of its tables. Plain numbers: no net-snmp, no registry.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef ULTRACE_SNMP_OIDS_H
+#define ULTRACE_SNMP_OIDS_H
+
+/*
+ * Numeric only: Debian ships neither the IETF base MIBs nor anything that
+ * would let net-snmp resolve these names, so nothing here depends on MIB
+ * parsing. kamailioSIPServerObjects = enterprises.34352.3.1.2.1.
+ */
+#define ULTRACE_OID_SIP_SERVER_OBJECTS 1, 3, 6, 1, 4, 1, 34352, 3, 1, 2, 1
+
+/* kamailioSIPRegCfg and kamailioSIPRegStats. */
+#define ULTRACE_OID_REG_CFG ULTRACE_OID_SIP_SERVER_OBJECTS, 5
+#define ULTRACE_OID_REG_STATS ULTRACE_OID_SIP_SERVER_OBJECTS, 6
+
+/* Scalars (registered without their .0 instance). */
+#define ULTRACE_OID_REG_CURRENT_USERS ULTRACE_OID_REG_CFG, 4
+#define ULTRACE_OID_REG_USER_LOOKUP_COUNTER ULTRACE_OID_REG_CFG, 8
+#define ULTRACE_OID_REG_ACCEPTED_REGISTRATIONS ULTRACE_OID_REG_STATS, 1
+
+/* Tables: the table OID is what is registered; entries are table.1. */
+#define ULTRACE_OID_REG_USER_TABLE ULTRACE_OID_REG_CFG, 6
+#define ULTRACE_OID_CONTACT_TABLE ULTRACE_OID_REG_CFG, 7
+#define ULTRACE_OID_REG_USER_LOOKUP_TABLE ULTRACE_OID_REG_CFG, 9
+
+/* The entry sub-identifier under every table OID. */
+#define ULTRACE_COLUMN_ENTRY 1
+
+/* kamailioSIPRegUserEntry: INDEX { kamailioSIPUserIndex }. */
+enum ultrace_user_column {
+	ULTRACE_USER_COL_INDEX = 1,           /* not-accessible */
+	ULTRACE_USER_COL_URI = 2,             /* SnmpAdminString */
+	ULTRACE_USER_COL_AUTH_FAILURES = 3,   /* Counter32 */
+	ULTRACE_USER_COL_MIN = ULTRACE_USER_COL_URI,
+	ULTRACE_USER_COL_MAX = ULTRACE_USER_COL_AUTH_FAILURES,
+};
+
+/*
+ * kamailioSIPContactEntry:
+ * INDEX { kamailioSIPUserIndex, kamailioSIPContactIndex }.
+ */
+enum ultrace_contact_column {
+	ULTRACE_CONTACT_COL_INDEX = 1,        /* not-accessible */
+	ULTRACE_CONTACT_COL_DISPLAY_NAME = 2, /* SnmpAdminString */
+	ULTRACE_CONTACT_COL_URI = 3,          /* SnmpAdminString */
+	ULTRACE_CONTACT_COL_LAST_UPDATED = 4, /* DateAndTime */
+	ULTRACE_CONTACT_COL_EXPIRY = 5,       /* DateAndTime */
+	ULTRACE_CONTACT_COL_PREFERENCE = 6,   /* SnmpAdminString */
+	ULTRACE_CONTACT_COL_MIN = ULTRACE_CONTACT_COL_DISPLAY_NAME,
+	ULTRACE_CONTACT_COL_MAX = ULTRACE_CONTACT_COL_PREFERENCE,
+};
+
+/* kamailioSIPRegUserLookupEntry: INDEX { kamailioSIPRegUserLookupIndex }. */
+enum ultrace_lookup_column {
+	ULTRACE_LOOKUP_COL_INDEX = 1,         /* not-accessible */
+	ULTRACE_LOOKUP_COL_URI = 2,           /* read-create SnmpAdminString */
+	ULTRACE_LOOKUP_COL_USER_INDEX = 3,    /* read-only Unsigned32 */
+	ULTRACE_LOOKUP_COL_ROW_STATUS = 4,    /* read-create RowStatus */
+	ULTRACE_LOOKUP_COL_MIN = ULTRACE_LOOKUP_COL_URI,
+	ULTRACE_LOOKUP_COL_MAX = ULTRACE_LOOKUP_COL_ROW_STATUS,
+};
+
+#endif /* ULTRACE_SNMP_OIDS_H */

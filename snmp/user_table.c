@@ -1,0 +1,125 @@
+/*
+ * user_table.c: registers and serves kamailioSIPRegUserTable and nothing
+ * else: GET/GETNEXT by user index under the registry lock. No babeltrace2.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "user_table.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "agent_internal.h"
+#include "oids.h"
+#include "table_walk.h"
+
+static const oid user_table_oid[] = { ULTRACE_OID_REG_USER_TABLE };
+static const oid user_entry_oid[] = {
+	ULTRACE_OID_REG_USER_TABLE, ULTRACE_COLUMN_ENTRY,
+};
+
+static struct ultrace_snmp_source user_source;
+
+static const void *user_borrow_row(void *data, const uint32_t *index)
+{
+	const struct ultrace_snmp_source *source = data;
+
+	return ultrace_registry_borrow_user_by_index(source->registry,
+		index[0]);
+}
+
+static const void *user_borrow_row_ge(void *data, const uint32_t *index,
+		uint32_t *found)
+{
+	const struct ultrace_snmp_source *source = data;
+	const struct ultrace_registry_user *user =
+		ultrace_registry_borrow_user_ge(source->registry, index[0]);
+
+	if (user != NULL) {
+		found[0] = ultrace_registry_user_get_index(user);
+	}
+	return user;
+}
+
+static void user_serve(void *data, const void *row, unsigned int column,
+		netsnmp_variable_list *var)
+{
+	const struct ultrace_registry_user *user = row;
+	struct ultrace_str aor;
+	u_long zero = 0;
+
+	(void) data;
+	switch (column) {
+	case ULTRACE_USER_COL_URI:
+		aor = ultrace_registry_user_get_aor(user);
+		ultrace_snmp_serve_admin_string(var, aor.s, aor.len);
+		break;
+	case ULTRACE_USER_COL_AUTH_FAILURES:
+		/* The trace carries no authentication outcome. */
+		snmp_set_var_typed_value(var, ASN_COUNTER,
+			(const u_char *) &zero, sizeof(zero));
+		break;
+	default:
+		snmp_set_var_typed_value(var, SNMP_NOSUCHOBJECT, NULL, 0);
+		break;
+	}
+}
+
+static const struct ultrace_table_walk user_walk = {
+	.entry = user_entry_oid,
+	.entry_len = OID_LENGTH(user_entry_oid),
+	.index_count = 1,
+	.column_min = ULTRACE_USER_COL_MIN,
+	.column_max = ULTRACE_USER_COL_MAX,
+	.borrow_row = user_borrow_row,
+	.borrow_row_ge = user_borrow_row_ge,
+	.serve = user_serve,
+};
+
+static int user_table_handler(netsnmp_mib_handler *handler,
+		netsnmp_handler_registration *reginfo,
+		netsnmp_agent_request_info *reqinfo,
+		netsnmp_request_info *requests)
+{
+	struct ultrace_snmp_source *source = handler->myvoid;
+
+	(void) reginfo;
+	/* One lock hold for every varbind of the request. */
+	pthread_mutex_lock(source->lock);
+	switch (reqinfo->mode) {
+	case MODE_GET:
+		ultrace_table_walk_get(&user_walk, source, requests);
+		break;
+	case MODE_GETNEXT:
+		ultrace_table_walk_getnext(&user_walk, source, requests);
+		break;
+	default:
+		/* Read-only registration: net-snmp answers SETs itself. */
+		break;
+	}
+	pthread_mutex_unlock(source->lock);
+	return SNMP_ERR_NOERROR;
+}
+
+int init_ultrace_user_table(const struct ultrace_snmp_source *source)
+{
+	netsnmp_handler_registration *reg;
+	int ret = -1;
+
+	user_source = *source;
+	reg = netsnmp_create_handler_registration("kamailioSIPRegUserTable",
+		user_table_handler, user_table_oid,
+		OID_LENGTH(user_table_oid), HANDLER_CAN_RONLY);
+	if (reg == NULL) {
+		goto end;
+	}
+	reg->handler->myvoid = &user_source;
+	/* Frees `reg` on failure. */
+	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+		goto end;
+	}
+	ret = 0;
+end:
+	return ret;
+}

@@ -1,0 +1,15 @@
+/*
+ * user_table.h: kamailioSIPRegUserTable (one row per AOR), served from the
+ * registry. Knows net-snmp and the registry API; nothing of babeltrace2.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#ifndef ULTRACE_SNMP_USER_TABLE_H
+#define ULTRACE_SNMP_USER_TABLE_H
+
+#include "agent.h"
+
+/* Register the table's raw handler; `source` is borrowed. 0 or -1. */
+int init_ultrace_user_table(const struct ultrace_snmp_source *source);
+
+#endif /* ULTRACE_SNMP_USER_TABLE_H */

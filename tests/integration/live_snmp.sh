@@ -1,0 +1,76 @@
+#!/bin/sh
+# live_snmp.sh: the whole live path with real daemons: lttng-sessiond,
+# lttng-relayd, snmpd (AgentX master), ultrace-consumerd, and
+# ultrace-loadgen with churn. During the run a newly registered contact
+# shows up over SNMP within the live timer + 1 s; after the run the SNMP
+# tables equal loadgen's truth, every column, DateAndTime decoded.
+. "$ULTRACE_SRCDIR/tests/utils/tap.sh"
+. "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
+ultrace_isolate "$@"
+
+LIVE_US=100000
+plan 9
+start_sessiond
+start_relayd
+start_snmpd
+CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
+create_live_session live $LIVE_US || bail_out "cannot create the live session"
+"$CONSUMERD" --foreground --live "$(live_url live)" \
+	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
+	--stats-interval 1 --log-file "$WORK/consumerd.log" &
+CONSUMERD_PID=$!
+stop_consumerd() {
+	if [ -n "${CONSUMERD_PID:-}" ]; then
+		kill "$CONSUMERD_PID" 2>/dev/null
+		wait "$CONSUMERD_PID"
+		CONSUMERD_STATUS=$?
+		CONSUMERD_PID=
+	fi
+	stop_snmpd
+}
+TEARDOWN_HOOK=stop_consumerd
+wait_agent 10 || bail_out "ultrace-consumerd did not register with snmpd"
+ok 0 "ultrace-consumerd registered its tables with snmpd"
+
+# One user, one contact: how long until SNMP shows it?
+"$ULTRACE_LOADGEN" --users 1 --max-contacts 1 --events 1 --seed 9 -q \
+	--expires-min 600 --expires-max 600 --truth "$WORK/one.csv" ||
+	bail_out "loadgen failed"
+t0=$(date +%s%N)
+seen=
+while [ $(($(date +%s%N) - t0)) -lt 5000000000 ]; do
+	if [ "$(snmp_get "$CURRENT_USERS")" = "1" ]; then
+		seen=$((($(date +%s%N) - t0) / 1000000))
+		break
+	fi
+	sleep 0.02
+done
+test -n "$seen" && test "$seen" -le $((LIVE_US / 1000 + 1000))
+ok $? "a new registration is visible over SNMP within live timer + 1 s (${seen:-never} ms)"
+
+# Churn: 2 threads, registrations, refreshes, de-registrations, expiries.
+"$ULTRACE_LOADGEN" --threads 2 --users 1500 --max-contacts 3 \
+	--events 60000 --rate 10000 --expires-min 1 --expires-max 4 \
+	--expire-ratio 0.3 --seed 11 --truth "$WORK/truth.csv" -q
+ok $? "loadgen ran 60000 events at 10000/s"
+sleep $((LIVE_US / 1000000 + 2))
+
+snmp_contacts_csv >"$WORK/snmp.csv" 2>"$WORK/walk.err"
+ok $? "snmpbulkwalk of both tables succeeds" || sed 's/^/# /' "$WORK/walk.err"
+# loadgen's truth projected on what the MIB carries.
+truth_as_snmp "$WORK/one.csv" "$WORK/truth.csv" >"$WORK/expected.csv"
+cmp -s "$WORK/expected.csv" "$WORK/snmp.csv"
+ok $? "SNMP tables equal loadgen's truth ($(wc -l <"$WORK/expected.csv") contacts; URI, display name, DateAndTime, q)" ||
+	diff "$WORK/expected.csv" "$WORK/snmp.csv" | head -20 | sed 's/^/# /'
+users=$(cut -f1 "$WORK/expected.csv" | sort -u | wc -l)
+is "$(snmp_get "$CURRENT_USERS")" "$users" "kamailioSIPRegCurrentUsers counts the users"
+grep -q "tracer discarded 0 events 0 packets" "$WORK/consumerd.log"
+ok $? "no event was lost on the way" || tail -3 "$WORK/consumerd.log" | sed 's/^/# /'
+
+stop_consumerd
+is "$CONSUMERD_STATUS" "0" "SIGTERM stops ultrace-consumerd with status 0"
+grep -q "lag over" "$WORK/consumerd.log"
+ok $? "it logs its counters and lag" &&
+	grep "lag over" "$WORK/consumerd.log" | tail -1 | sed 's/^/# /'

@@ -1,0 +1,210 @@
+# snmp_env.sh: sourced by integration tests: a private snmpd (AgentX master
+# on 127.0.0.1, a free non-default UDP port, its own config and AgentX
+# socket in $WORK) and the ultrace-snmp-fixture agent. Knows net-snmp's
+# command line tools; nothing of LTTng.
+#
+# Alone: call snmp_isolate "$@" first (work directory, namespaces as root,
+# teardown on EXIT). Beside lttng_env.sh: call ultrace_isolate instead and
+# stop_snmpd from its TEARDOWN_HOOK; start_snmpd needs only $WORK.
+#
+# Sets SNMPD_PORT, SNMPD_PID, AGENTX_SOCKET; FIXTURE_PID. Every process is
+# stopped by its pid.
+
+: "${ULTRACE_BUILDDIR:?run through make check (ULTRACE_BUILDDIR unset)}"
+: "${ULTRACE_SRCDIR:?run through make check (ULTRACE_SRCDIR unset)}"
+
+ULTRACE_SNMP_FIXTURE="$ULTRACE_BUILDDIR/tests/fixtures/ultrace-snmp-fixture"
+
+# Numeric OIDs: Debian has no IETF MIBs for names to resolve through.
+KAMAILIO_REG_CFG=.1.3.6.1.4.1.34352.3.1.2.1.5
+KAMAILIO_REG_STATS=.1.3.6.1.4.1.34352.3.1.2.1.6
+SYS_UPTIME=.1.3.6.1.2.1.1.3.0
+
+# snmp_isolate "$@": a work directory and, as root, new mount and PID
+# namespaces (whatever the test started dies with it) with a private
+# /var/agentx and net-snmp persistent directory.
+snmp_isolate() {
+	if [ "$(id -u)" -eq 0 ] && [ -z "${ULTRACE_ISOLATED:-}" ]; then
+		ULTRACE_ISOLATED=1
+		export ULTRACE_ISOLATED
+		exec unshare --mount --propagation private --pid --fork \
+			--mount-proc sh "$0" "$@"
+	fi
+	if [ "$(id -u)" -eq 0 ]; then
+		mkdir -p /var/agentx
+		mount -t tmpfs tmpfs /var/agentx ||
+			bail_out "cannot mount a private /var/agentx"
+	fi
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-test.XXXXXX") ||
+		bail_out "mktemp failed"
+	SNMPD_PID=
+	FIXTURE_PID=
+	trap snmp_teardown EXIT
+	trap 'exit 130' INT TERM
+}
+
+snmp_teardown() {
+	stop_fixture
+	stop_snmpd
+	if [ -n "${ULTRACE_KEEP:-}" ]; then
+		echo "# work directory kept: $WORK"
+	else
+		rm -rf "$WORK"
+	fi
+}
+
+# snmp_udp_port_free PORT: nothing listens on that UDP port.
+snmp_udp_port_free() {
+	! ss -H -lun "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# snmp_pick_udp_port BASE: the first free UDP port from BASE up.
+snmp_pick_udp_port() {
+	_p=$1
+	while [ "$_p" -lt 65000 ]; do
+		if snmp_udp_port_free "$_p"; then
+			echo "$_p"
+			return 0
+		fi
+		_p=$((_p + 11))
+	done
+	return 1
+}
+
+# The peer argument of every net-snmp command.
+snmp_peer() {
+	echo "127.0.0.1:$SNMPD_PORT"
+}
+
+# start_snmpd [BASE_PORT]: snmpd as AgentX master on a free port (the
+# same one again if SNMPD_PORT is set: a restart), answering before this
+# returns.
+start_snmpd() {
+	command -v snmpd >/dev/null ||
+		bail_out "snmpd not found: install the Debian package snmpd"
+	if [ -z "${SNMPD_PORT:-}" ]; then
+		SNMPD_PORT=$(snmp_pick_udp_port "${1:-16161}") ||
+			bail_out "no free UDP port for snmpd"
+	fi
+	AGENTX_SOCKET=${AGENTX_SOCKET:-$WORK/agentx.sock}
+	mkdir -p "$WORK/snmpd-persist"
+	cat >"$WORK/snmpd.conf" <<EOF
+agentAddress udp:127.0.0.1:$SNMPD_PORT
+master agentx
+agentXSocket $AGENTX_SOCKET
+rwcommunity private 127.0.0.1
+rocommunity public 127.0.0.1
+EOF
+	# The persistent directory in $WORK: nothing written to /var/lib/snmp.
+	SNMP_PERSISTENT_DIR="$WORK/snmpd-persist" snmpd -f -Lo -C \
+		-c "$WORK/snmpd.conf" -p "$WORK/snmpd.pid" \
+		>>"$WORK/snmpd.log" 2>&1 &
+	SNMPD_PID=$!
+	_i=0
+	until snmpget -v2c -c public -On -t 0.2 -r 0 "$(snmp_peer)" \
+			"$SYS_UPTIME" >/dev/null 2>&1 && [ -S "$AGENTX_SOCKET" ]; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$SNMPD_PID" 2>/dev/null; then
+			grep -v "Cannot find module\|MIB search path" \
+				"$WORK/snmpd.log" | tail -n 20 >&2
+			bail_out "snmpd did not start on port $SNMPD_PORT"
+		fi
+		sleep 0.1
+	done
+}
+
+stop_snmpd() {
+	if [ -n "${SNMPD_PID:-}" ]; then
+		kill "$SNMPD_PID" 2>/dev/null
+		wait "$SNMPD_PID" 2>/dev/null
+		SNMPD_PID=
+	fi
+}
+
+# start_fixture ARGS...: the fixture agent on our AgentX socket, under
+# valgrind when FIXTURE_VALGRIND=1; waits until its tables answer.
+start_fixture() {
+	if [ "${FIXTURE_VALGRIND:-0}" = 1 ]; then
+		set -- valgrind --quiet --leak-check=full \
+			--errors-for-leak-kinds=definite --error-exitcode=99 \
+			--log-file="$WORK/valgrind.%p.log" \
+			"$ULTRACE_SNMP_FIXTURE" "$@"
+	else
+		set -- "$ULTRACE_SNMP_FIXTURE" "$@"
+	fi
+	"$@" --agentx-socket "$AGENTX_SOCKET" >>"$WORK/fixture.log" 2>&1 &
+	FIXTURE_PID=$!
+	wait_agent 30 || {
+		tail -n 20 "$WORK/fixture.log" >&2
+		bail_out "the fixture agent did not register"
+	}
+}
+
+# stop_fixture: SIGTERM, then its exit status in FIXTURE_STATUS.
+stop_fixture() {
+	FIXTURE_STATUS=
+	if [ -n "${FIXTURE_PID:-}" ]; then
+		kill "$FIXTURE_PID" 2>/dev/null
+		wait "$FIXTURE_PID"
+		FIXTURE_STATUS=$?
+		FIXTURE_PID=
+	fi
+}
+
+# wait_agent SECONDS: until kamailioSIPRegCurrentUsers answers.
+wait_agent() {
+	_end=$(($(date +%s) + $1))
+	while [ "$(date +%s)" -le $_end ]; do
+		if snmpget -v2c -c public -On -t 0.5 -r 0 "$(snmp_peer)" \
+				"$KAMAILIO_REG_CFG.4.0" 2>/dev/null |
+				grep -q "Gauge32"; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# snmp_value OID: "TYPE: value" (or the exception text) of a GET.
+snmp_value() {
+	snmpget -v2c -c public -On -t 2 -r 1 "$(snmp_peer)" "$1" 2>&1 |
+		sed 's/^[^=]* = //'
+}
+
+# snmp_set_error ARGS...: the error name snmpset prints ("noError" if
+# none), e.g. snmp_set_error OID i 4 OID s uri.
+snmp_set_error() {
+	_out=$(snmpset -v2c -c private -On -t 2 -r 1 "$(snmp_peer)" "$@" 2>&1)
+	case "$_out" in
+	*"Reason: "*)
+		echo "$_out" | sed -n 's/^Reason: \([A-Za-z]*\).*/\1/p'
+		;;
+	*Timeout*)
+		echo "timeout"
+		;;
+	*" = "*)
+		echo "noError"
+		;;
+	*)
+		echo "$_out" | head -n 1
+		;;
+	esac
+}
+
+# snmp_join: net-snmp wraps long Hex-STRING values over several lines;
+# put each varbind back on one line.
+snmp_join() {
+	awk '/^\./ { if (line != "") print line; line = $0; next }
+		{ line = line " " $0 }
+		END { if (line != "") print line }'
+}
+
+# snmp_walk OID [ARGS...]: a bulk walk, every string as hex, one varbind
+# a line; snmpbulkwalk's exit status is kept in $WORK/walk.status.
+snmp_walk() {
+	_oid=$1
+	shift
+	snmpbulkwalk -v2c -c public -On -Ox -t 5 -r 1 "$@" "$(snmp_peer)" \
+		"$_oid" 2>"$WORK/walk.err"
+	echo $? >"$WORK/walk.status"
+}
