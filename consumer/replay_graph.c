@@ -15,6 +15,29 @@ struct ultrace_replay_graph {
 	bt_graph *graph;
 };
 
+/*
+ * Where babeltrace2's dump of object addresses and attributes begins in an
+ * error cause (": status=...", ": iter-addr=...", ": comp-addr=..."), or
+ * NULL.
+ */
+static const char *bt_noise(const char *msg)
+{
+	static const char *const marks[] = {
+		": status=", ": iter-addr=", ": comp-addr=", ": graph-addr=",
+	};
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *p = strstr(msg, marks[i]);
+
+		if (p != NULL && (first == NULL || p < first)) {
+			first = p;
+		}
+	}
+	return first;
+}
+
 void ultrace_bt_error_take(char *buf, size_t len)
 {
 	const bt_error *error = bt_current_thread_take_error();
@@ -32,7 +55,7 @@ void ultrace_bt_error_take(char *buf, size_t len)
 			bt_error_borrow_cause_by_index(error, i);
 		const char *msg = bt_error_cause_get_message(cause);
 		/* Component addresses and class details help no operator. */
-		const char *noise = strstr(msg, ": status=");
+		const char *noise = bt_noise(msg);
 		int w = snprintf(buf + used, len - used, "%s%.*s",
 			used ? "\n  " : "",
 			noise ? (int) (noise - msg) : (int) strlen(msg), msg);
