@@ -4,7 +4,7 @@
 # nothing; bench/run isolates its own LTTng daemon.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 5
+plan 7
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -19,3 +19,7 @@ rows=$(grep -cE '^\| `(babeltrace2|ultrace-replay)[^|]*` \| [0-9.]+ \| [0-9.]+\.
 is "$rows" "2" "replay throughput: ultrace-replay and the babeltrace2 floor"
 grep -q 'A trace of 20000 loadgen events' "$out"
 ok $? "the replay trace holds every event loadgen emitted"
+rows=$(grep -cE '^\| [0-9]+ ms \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| 0 \| [1-9][0-9]* \| [1-9][0-9]* \|$' "$out")
+is "$rows" "4" "live lag: 4 settings, each with p50/p99/max, no discard, events applied"
+grep -qE '^\| 25000 \| 0 \| [1-9][0-9]* \| [1-9][0-9]* \| [0-9.]+ \|$' "$out"
+ok $? "zero-discard rate search ran through ultrace-consumerd"
