@@ -146,17 +146,37 @@ static struct lookup_row *row_detach(uint32_t index)
 	return row;
 }
 
+/* Non-zero while a SET transaction not yet finished refers to `row`. */
+static int row_in_pending(const struct lookup_row *row)
+{
+	size_t i;
+
+	for (i = 0; pending != NULL && i < pending->count; i++) {
+		if (pending->items[i].row == row) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void row_reap(unsigned int reg, void *clientarg)
 {
 	uint32_t index = (uint32_t) (uintptr_t) clientarg;
 	struct lookup_row *row = row_find(index);
 
 	/* A row destroyed and created again since has another alarm. */
-	if (row != NULL && row->alarm == reg) {
-		/* A one-shot alarm is gone once it has run. */
-		row->alarm = 0;
-		free(row_detach(index));
+	if (row == NULL || row->alarm != reg) {
+		return;
 	}
+	/* A one-shot alarm is gone once it has run. */
+	row->alarm = 0;
+	if (row_in_pending(row)) {
+		/* Its UNDO may still come and free it: try again later. */
+		row->alarm = snmp_alarm_register(1, 0, row_reap,
+			(void *) (uintptr_t) row->index);
+		return;
+	}
+	free(row_detach(index));
 }
 
 /* Reap the row `timeout_s` after its creation (at least 1 s from now). */
@@ -553,14 +573,16 @@ static void set_reserve2(netsnmp_agent_request_info *reqinfo,
 			break;
 		}
 	}
+	/* Kept for ACTION, then COMMIT, FREE or UNDO. */
 	pending = txn;
-	free(changes);
-	return;
+	txn = NULL;
+	goto end;
 
 nomem:
 	netsnmp_set_request_error(reqinfo, requests,
 		SNMP_ERR_RESOURCEUNAVAILABLE);
 error:
+end:
 	txn_destroy(txn);
 	free(changes);
 }

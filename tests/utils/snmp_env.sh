@@ -22,18 +22,28 @@ SYS_UPTIME=.1.3.6.1.2.1.1.3.0
 
 # snmp_isolate "$@": a work directory and, as root, new mount and PID
 # namespaces (whatever the test started dies with it) with a private
-# /var/agentx and net-snmp persistent directory.
+# /var/agentx, and a network namespace of its own when the kernel allows
+# one (its loopback: tests running in parallel never share a port).
 snmp_isolate() {
 	if [ "$(id -u)" -eq 0 ] && [ -z "${ULTRACE_ISOLATED:-}" ]; then
 		ULTRACE_ISOLATED=1
 		export ULTRACE_ISOLATED
+		_net=
+		if unshare --net true 2>/dev/null; then
+			_net=--net
+			ULTRACE_NETNS=1
+			export ULTRACE_NETNS
+		fi
 		exec unshare --mount --propagation private --pid --fork \
-			--mount-proc sh "$0" "$@"
+			--mount-proc $_net sh "$0" "$@"
 	fi
 	if [ "$(id -u)" -eq 0 ]; then
 		mkdir -p /var/agentx
 		mount -t tmpfs tmpfs /var/agentx ||
 			bail_out "cannot mount a private /var/agentx"
+	fi
+	if [ -n "${ULTRACE_NETNS:-}" ]; then
+		ip link set lo up || bail_out "cannot bring up loopback"
 	fi
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-test.XXXXXX") ||
 		bail_out "mktemp failed"
@@ -58,9 +68,10 @@ snmp_udp_port_free() {
 	! ss -H -lun "sport = :$1" 2>/dev/null | grep -q .
 }
 
-# snmp_pick_udp_port BASE: the first free UDP port from BASE up.
+# snmp_pick_udp_port BASE: a free UDP port from BASE (plus a random
+# offset, so that tests started together rarely try the same one) up.
 snmp_pick_udp_port() {
-	_p=$1
+	_p=$(($1 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 2000))
 	while [ "$_p" -lt 65000 ]; do
 		if snmp_udp_port_free "$_p"; then
 			echo "$_p"
@@ -78,15 +89,26 @@ snmp_peer() {
 
 # start_snmpd [BASE_PORT]: snmpd as AgentX master on a free port (the
 # same one again if SNMPD_PORT is set: a restart), answering before this
-# returns.
+# returns. A port taken between the check and snmpd's bind: another one.
 start_snmpd() {
 	command -v snmpd >/dev/null ||
 		bail_out "snmpd not found: install the Debian package snmpd"
-	if [ -z "${SNMPD_PORT:-}" ]; then
+	AGENTX_SOCKET=${AGENTX_SOCKET:-$WORK/agentx.sock}
+	if [ -n "${SNMPD_PORT:-}" ]; then
+		snmp_start_snmpd_on "$SNMPD_PORT" ||
+			bail_out "snmpd did not start again on port $SNMPD_PORT"
+		return
+	fi
+	for _try in 1 2 3 4 5; do
 		SNMPD_PORT=$(snmp_pick_udp_port "${1:-16161}") ||
 			bail_out "no free UDP port for snmpd"
-	fi
-	AGENTX_SOCKET=${AGENTX_SOCKET:-$WORK/agentx.sock}
+		snmp_start_snmpd_on "$SNMPD_PORT" && return
+	done
+	bail_out "snmpd did not start (last port tried: $SNMPD_PORT)"
+}
+
+# snmp_start_snmpd_on PORT: 0 once snmpd answers there, 1 if it died.
+snmp_start_snmpd_on() {
 	mkdir -p "$WORK/snmpd-persist"
 	cat >"$WORK/snmpd.conf" <<EOF
 agentAddress udp:127.0.0.1:$SNMPD_PORT
@@ -106,11 +128,13 @@ EOF
 		_i=$((_i + 1))
 		if [ $_i -gt 100 ] || ! kill -0 "$SNMPD_PID" 2>/dev/null; then
 			grep -v "Cannot find module\|MIB search path" \
-				"$WORK/snmpd.log" | tail -n 20 >&2
-			bail_out "snmpd did not start on port $SNMPD_PORT"
+				"$WORK/snmpd.log" | tail -n 5 | sed 's/^/# /'
+			stop_snmpd
+			return 1
 		fi
 		sleep 0.1
 	done
+	return 0
 }
 
 stop_snmpd() {
