@@ -21,7 +21,7 @@ static const oid contact_entry_oid[] = {
 	ULTRACE_OID_CONTACT_TABLE, ULTRACE_COLUMN_ENTRY,
 };
 
-static struct ultrace_snmp_source contact_source;
+static struct ultrace_table_ro contact_table;
 
 static const void *contact_borrow_row_ge(void *data, const uint32_t *index,
 		uint32_t *found)
@@ -105,49 +105,8 @@ static const struct ultrace_table_walk contact_walk = {
 	.serve = contact_serve,
 };
 
-static int contact_table_handler(netsnmp_mib_handler *handler,
-		netsnmp_handler_registration *reginfo,
-		netsnmp_agent_request_info *reqinfo,
-		netsnmp_request_info *requests)
-{
-	struct ultrace_snmp_source *source = handler->myvoid;
-
-	(void) reginfo;
-	/* One lock hold for every varbind of the request. */
-	pthread_mutex_lock(source->lock);
-	switch (reqinfo->mode) {
-	case MODE_GET:
-		ultrace_table_walk_get(&contact_walk, source, requests);
-		break;
-	case MODE_GETNEXT:
-		ultrace_table_walk_getnext(&contact_walk, source, requests);
-		break;
-	default:
-		/* Read-only registration: net-snmp answers SETs itself. */
-		break;
-	}
-	pthread_mutex_unlock(source->lock);
-	return SNMP_ERR_NOERROR;
-}
-
 int init_ultrace_contact_table(const struct ultrace_snmp_source *source)
 {
-	netsnmp_handler_registration *reg;
-	int ret = -1;
-
-	contact_source = *source;
-	reg = netsnmp_create_handler_registration("kamailioSIPContactTable",
-		contact_table_handler, contact_table_oid,
-		OID_LENGTH(contact_table_oid), HANDLER_CAN_RONLY);
-	if (reg == NULL) {
-		goto end;
-	}
-	reg->handler->myvoid = &contact_source;
-	/* Frees `reg` on failure. */
-	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
-		goto end;
-	}
-	ret = 0;
-end:
-	return ret;
+	return ultrace_table_walk_register_ro("kamailioSIPContactTable", contact_table_oid,
+		OID_LENGTH(contact_table_oid), &contact_walk, source, &contact_table);
 }

@@ -7,6 +7,7 @@
  */
 #include "table_walk.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #define SUBID_MAX UINT32_MAX
@@ -258,4 +259,51 @@ void ultrace_table_walk_getnext(const struct ultrace_table_walk *walk,
 			walk->entry_len + 1 + walk->index_count);
 		walk->serve(data, row, column, var);
 	}
+}
+
+static int table_ro_handler(netsnmp_mib_handler *handler,
+		netsnmp_handler_registration *reginfo,
+		netsnmp_agent_request_info *reqinfo,
+		netsnmp_request_info *requests)
+{
+	struct ultrace_table_ro *t = handler->myvoid;
+
+	(void) reginfo;
+	/* One lock hold for every varbind of the request. */
+	pthread_mutex_lock(t->source.lock);
+	switch (reqinfo->mode) {
+	case MODE_GET:
+		ultrace_table_walk_get(t->walk, &t->source, requests);
+		break;
+	case MODE_GETNEXT:
+		ultrace_table_walk_getnext(t->walk, &t->source, requests);
+		break;
+	default:
+		/* Read-only registration: net-snmp answers SETs itself. */
+		break;
+	}
+	pthread_mutex_unlock(t->source.lock);
+	return SNMP_ERR_NOERROR;
+}
+
+int ultrace_table_walk_register_ro(const char *name, const oid *table_oid,
+		size_t table_oid_len, const struct ultrace_table_walk *walk,
+		const struct ultrace_snmp_source *source,
+		struct ultrace_table_ro *slot)
+{
+	netsnmp_handler_registration *reg;
+
+	slot->walk = walk;
+	slot->source = *source;
+	reg = netsnmp_create_handler_registration(name, table_ro_handler,
+		table_oid, table_oid_len, HANDLER_CAN_RONLY);
+	if (reg == NULL) {
+		return -1;
+	}
+	reg->handler->myvoid = slot;
+	/* Frees `reg` on failure. */
+	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+		return -1;
+	}
+	return 0;
 }

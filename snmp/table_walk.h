@@ -15,6 +15,8 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include "agent.h"
+
 #define ULTRACE_TABLE_MAX_INDEXES 2
 
 struct ultrace_table_walk {
@@ -75,5 +77,20 @@ oid ultrace_table_walk_subid(oid subid);
 int ultrace_table_walk_parse(const struct ultrace_table_walk *walk,
 		const oid *name, size_t name_len, unsigned int *column,
 		uint32_t *index);
+
+/*
+ * A read-only table served entirely by `walk`: GET and GETNEXT (GETBULK
+ * through net-snmp's bulk_to_next) under one hold of source->lock per
+ * request. `slot` is the caller's static storage for the pair.
+ */
+struct ultrace_table_ro {
+	const struct ultrace_table_walk *walk;
+	struct ultrace_snmp_source source;
+};
+
+int ultrace_table_walk_register_ro(const char *name, const oid *table_oid,
+		size_t table_oid_len, const struct ultrace_table_walk *walk,
+		const struct ultrace_snmp_source *source,
+		struct ultrace_table_ro *slot);
 
 #endif /* ULTRACE_SNMP_TABLE_WALK_H */

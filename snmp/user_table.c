@@ -19,7 +19,7 @@ static const oid user_entry_oid[] = {
 	ULTRACE_OID_REG_USER_TABLE, ULTRACE_COLUMN_ENTRY,
 };
 
-static struct ultrace_snmp_source user_source;
+static struct ultrace_table_ro user_table;
 
 static const void *user_borrow_row(void *data, const uint32_t *index)
 {
@@ -77,49 +77,8 @@ static const struct ultrace_table_walk user_walk = {
 	.serve = user_serve,
 };
 
-static int user_table_handler(netsnmp_mib_handler *handler,
-		netsnmp_handler_registration *reginfo,
-		netsnmp_agent_request_info *reqinfo,
-		netsnmp_request_info *requests)
-{
-	struct ultrace_snmp_source *source = handler->myvoid;
-
-	(void) reginfo;
-	/* One lock hold for every varbind of the request. */
-	pthread_mutex_lock(source->lock);
-	switch (reqinfo->mode) {
-	case MODE_GET:
-		ultrace_table_walk_get(&user_walk, source, requests);
-		break;
-	case MODE_GETNEXT:
-		ultrace_table_walk_getnext(&user_walk, source, requests);
-		break;
-	default:
-		/* Read-only registration: net-snmp answers SETs itself. */
-		break;
-	}
-	pthread_mutex_unlock(source->lock);
-	return SNMP_ERR_NOERROR;
-}
-
 int init_ultrace_user_table(const struct ultrace_snmp_source *source)
 {
-	netsnmp_handler_registration *reg;
-	int ret = -1;
-
-	user_source = *source;
-	reg = netsnmp_create_handler_registration("kamailioSIPRegUserTable",
-		user_table_handler, user_table_oid,
-		OID_LENGTH(user_table_oid), HANDLER_CAN_RONLY);
-	if (reg == NULL) {
-		goto end;
-	}
-	reg->handler->myvoid = &user_source;
-	/* Frees `reg` on failure. */
-	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
-		goto end;
-	}
-	ret = 0;
-end:
-	return ret;
+	return ultrace_table_walk_register_ro("kamailioSIPRegUserTable", user_table_oid,
+		OID_LENGTH(user_table_oid), &user_walk, source, &user_table);
 }
