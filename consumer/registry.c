@@ -349,7 +349,12 @@ static void user_remove(struct ultrace_registry *registry,
 	user_free(user);
 }
 
-/* Copy every string field of `src` into one new blob of `contact`. */
+/*
+ * Copy every string field of `src` into one new blob of `contact`. One
+ * allocation per change of a contact, on the consumer's path only: the
+ * event's strings die with its babeltrace2 message, and one blob (not
+ * nine strings) keeps that to a single malloc/free pair.
+ */
 static int contact_set_values(struct ultrace_registry_contact *contact,
 		const struct ultrace_contact *src)
 {
