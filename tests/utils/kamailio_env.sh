@@ -1,0 +1,132 @@
+# kamailio_env.sh: sourced by the kamailio_* integration tests, after
+# lttng_env.sh: a private Kamailio registrar (doc/examples/kamailio.cfg
+# with our module) in $WORK, driven by sipp, and its own view of usrloc.
+# Knows Kamailio, kamcmd and sipp; nothing of SNMP.
+
+ULTRACE_KAM_MODULE="$ULTRACE_BUILDDIR/tracepoints/kamailio/ultrace.so"
+ULTRACE_LIBULTRACE="$ULTRACE_BUILDDIR/tracepoints/.libs/libultrace.so.0"
+ULTRACE_KAM_CFG="$ULTRACE_SRCDIR/doc/examples/kamailio.cfg"
+ULTRACE_SIPP_DIR="$ULTRACE_SRCDIR/tests/integration/sipp"
+KAMAILIO_PID=
+
+# Missing tools are a failure, not a skip: the module exists for them.
+kamailio_require() {
+	for _t in kamailio kamcmd sipp; do
+		command -v "$_t" >/dev/null ||
+			bail_out "$_t not found: install kamailio and sip-tester"
+	done
+	[ -f "$ULTRACE_KAM_MODULE" ] ||
+		bail_out "$ULTRACE_KAM_MODULE not built (--with-kamailio-source)"
+	[ -f "$ULTRACE_LIBULTRACE" ] || bail_out "$ULTRACE_LIBULTRACE missing"
+}
+
+# pick_udp_port BASE: a free UDP port from BASE up, printed.
+pick_udp_port() {
+	_p=$1
+	while [ "$_p" -lt 60000 ]; do
+		if port_free udp "$_p"; then
+			echo "$_p"
+			return 0
+		fi
+		_p=$((_p + 3))
+	done
+	return 1
+}
+
+# start_kamailio NAME: foreground kamailio (-DD -E) on a free loopback
+# UDP port, KAM_PORT; its control socket is $WORK/NAME.ctl.
+start_kamailio() {
+	KAM_PORT=$(pick_udp_port "${KAM_PORT_BASE:-25092}") ||
+		bail_out "no free UDP port for kamailio"
+	KAM_CTL="unix:$WORK/$1.ctl"
+	KAM_LOG="$WORK/$1.kamailio.log"
+	mkdir -p "$WORK/$1.run"
+	kamailio -DD -E -f "$ULTRACE_KAM_CFG" -Y "$WORK/$1.run" -w "$WORK" \
+		-A "SIP_PORT=$KAM_PORT" \
+		-A "ULTRACE_MODULE=\"$ULTRACE_KAM_MODULE\"" \
+		-A "LIBULTRACE=\"$ULTRACE_LIBULTRACE\"" \
+		-A "ULTRACE_PROVIDER=\"$ULTRACE_PROVIDER\"" \
+		-A "CTL_SOCKET=\"$KAM_CTL\"" \
+		>"$KAM_LOG" 2>&1 &
+	KAMAILIO_PID=$!
+	_i=0
+	until kamcmd -s "$KAM_CTL" core.uptime >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$KAMAILIO_PID" 2>/dev/null; then
+			tail -20 "$KAM_LOG" | sed 's/^/# /'
+			bail_out "kamailio did not start"
+		fi
+		sleep 0.1
+	done
+}
+
+# stop_kamailio: SIGTERM by pid (kamailio stops its children), then wait.
+stop_kamailio() {
+	if [ -n "$KAMAILIO_PID" ]; then
+		kill "$KAMAILIO_PID" 2>/dev/null
+		_i=0
+		while kill -0 "$KAMAILIO_PID" 2>/dev/null && [ $_i -lt 50 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
+		kill -9 "$KAMAILIO_PID" 2>/dev/null
+		wait "$KAMAILIO_PID" 2>/dev/null
+		KAMAILIO_PID=
+	fi
+}
+
+# run_sipp SCENARIO INJECTION_FILE CALLS: send CALLS REGISTERs to kamailio,
+# from a free local port; fails unless every one got its 200.
+run_sipp() {
+	_sp=$(pick_udp_port $((KAM_PORT + 1000))) || return 1
+	sipp -sf "$ULTRACE_SIPP_DIR/$1" -inf "$2" -m "$3" -r 200 -l 20 \
+		-i 127.0.0.1 -p "$_sp" -timeout 10s -timeout_error \
+		-nostdin -trace_err -error_file "$WORK/sipp-$1.err" \
+		"127.0.0.1:$KAM_PORT" >"$WORK/sipp.out" 2>&1
+}
+
+# kamailio_contacts: "aor,contact" of every binding, sorted, as Kamailio's
+# own ul.dump shows them.
+kamailio_contacts() {
+	kamcmd -s "$KAM_CTL" ul.dump | awk '
+		$1 == "AoR:" { aor = $2 }
+		$1 == "Address:" { print aor "," $2 }' | LC_ALL=C sort
+}
+
+# kamailio_contacts_full: per binding, sorted, the columns that Kamailio
+# and ultrace-replay --format csv both carry, in replay's units:
+# aor,contact,q (thousandths, -1 unset),callid,cseq,user_agent,socket,ruid,methods,
+# flags,cflags,last_modified. Unset Received/Path/Instance are left out.
+kamailio_contacts_full() {
+	kamcmd -s "$KAM_CTL" ul.dump | awk '
+		function emit() {
+			if (addr != "") {
+				print aor "," addr "," q "," cid "," cseq "," ua "," \
+					sock "," ruid "," meth "," fl "," cfl "," lm
+			}
+			addr = ""
+		}
+		$1 == "AoR:" { emit(); aor = $2 }
+		$1 == "Address:" { emit(); addr = $2 }
+		# ul.dump shows an unset q (Q_UNSPECIFIED) as -1.000000.
+		$1 == "Q:" { q = $2 < 0 ? -1 : sprintf("%.0f", $2 * 1000) }
+		$1 == "Call-ID:" { cid = $2 }
+		$1 == "CSeq:" { cseq = $2 }
+		$1 == "User-Agent:" { ua = $2 }
+		$1 == "Socket:" { sock = $2 }
+		$1 == "Ruid:" { ruid = $2 }
+		$1 == "Methods:" {
+			meth = sprintf("%.0f", $2 < 0 ? $2 + 4294967296 : $2)
+		}
+		$1 == "Flags:" { fl = $2 }
+		$1 == "CFlags:" { cfl = $2 }
+		$1 == "Last-Modified:" { lm = $2 }
+		END { emit() }' | LC_ALL=C sort
+}
+
+# replay_contacts_full CSV: the same columns from ultrace-replay's CSV.
+replay_contacts_full() {
+	tail -n +2 "$1" | awk -F, '{
+		print $2 "," $3 "," $10 "," $8 "," $9 "," $7 "," $19 "," \
+			$16 "," $15 "," $13 "," $14 "," $12 }' | LC_ALL=C sort
+}
