@@ -352,6 +352,7 @@ struct stat_row {
 
 int ultrace_registry_print_stats(FILE *out,
 		const struct ultrace_registry *registry,
+		const struct ultrace_loss_log *losses,
 		const struct ultrace_print_options *options)
 {
 	const struct ultrace_registry_stats *st =
@@ -409,6 +410,9 @@ int ultrace_registry_print_stats(FILE *out,
 				rows[i].value);
 		}
 		fprintf(out, "first_event,%s\nlast_event,%s\n", first, last);
+		if (losses != NULL) {
+			ultrace_loss_log_print(out, losses, options->format);
+		}
 		break;
 	case ULTRACE_PRINT_JSON:
 		fputc('{', out);
@@ -416,8 +420,13 @@ int ultrace_registry_print_stats(FILE *out,
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "",
 				rows[i].name, rows[i].value);
 		}
-		fprintf(out, ",\"first_event\":\"%s\",\"last_event\":\"%s\"}\n",
+		fprintf(out, ",\"first_event\":\"%s\",\"last_event\":\"%s\"",
 			first, last);
+		if (losses != NULL) {
+			fputc(',', out);
+			ultrace_loss_log_print(out, losses, options->format);
+		}
+		fputs("}\n", out);
 		break;
 	case ULTRACE_PRINT_TABLE:
 		for (i = 0; i < n; i++) {
@@ -426,6 +435,9 @@ int ultrace_registry_print_stats(FILE *out,
 		}
 		fprintf(out, "%-28s %s\n%-28s %s\n", "first_event", first,
 			"last_event", last);
+		if (losses != NULL) {
+			ultrace_loss_log_print(out, losses, options->format);
+		}
 		break;
 	}
 	return ferror(out) ? -1 : 0;

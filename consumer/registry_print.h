@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "loss_log.h"
 #include "registry.h"
 
 enum ultrace_print_format {
@@ -34,8 +35,10 @@ int ultrace_registry_print_contacts(FILE *out,
 int ultrace_registry_print_users(FILE *out,
 		const struct ultrace_registry *registry,
 		const struct ultrace_print_options *options);
+/* `losses` (may be NULL): the tracer's discards stream by stream. */
 int ultrace_registry_print_stats(FILE *out,
 		const struct ultrace_registry *registry,
+		const struct ultrace_loss_log *losses,
 		const struct ultrace_print_options *options);
 
 #endif /* ULTRACE_REGISTRY_PRINT_H */

@@ -95,6 +95,8 @@ static void note_discarded(struct registry_sink *sink, const bt_message *msg,
 	char where[512];
 	char t0[40] = "?";
 	char t1[40] = "?";
+	int64_t begin_ns = 0;
+	int64_t end_ns = 0;
 	int64_t ns;
 
 	if (packets) {
@@ -125,12 +127,18 @@ static void note_discarded(struct registry_sink *sink, const bt_message *msg,
 	if (begin && bt_clock_snapshot_get_ns_from_origin(begin, &ns) ==
 			BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
 		ultrace_time_format_ns(ns, t0, sizeof(t0));
+		begin_ns = ns;
 	}
 	if (end && bt_clock_snapshot_get_ns_from_origin(end, &ns) ==
 			BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
 		ultrace_time_format_ns(ns, t1, sizeof(t1));
+		end_ns = ns;
 	}
 	ultrace_stream_describe(stream, where, sizeof(where));
+	if (sink->config->losses != NULL) {
+		ultrace_loss_log_note(sink->config->losses, where, packets,
+			count, begin_ns, end_ns);
+	}
 	ULTRACE_WARN("tracer discarded %" PRIu64 "%s %s in %s between %s "
 		"and %s", count, has_count ? "" : " (or more)",
 		packets ? "packets" : "events", where, t0, t1);

@@ -14,6 +14,7 @@
 #include <babeltrace2/babeltrace.h>
 
 #include "lag_histogram.h"
+#include "loss_log.h"
 #include "registry.h"
 
 /*
@@ -37,6 +38,8 @@ struct ultrace_registry_sink_config {
 	 * now (CLOCK_REALTIME) is recorded, under `lock`.
 	 */
 	struct ultrace_lag_histogram *lag;
+	/* When set, each discard report is also tallied per stream. */
+	struct ultrace_loss_log *losses;
 
 	/* Results. */
 	uint64_t malformed;          /* malformed ultrace events seen */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "loss_log.h"
 #include "registry.h"
 #include "registry_print.h"
 #include "registry_sink.h"
@@ -58,7 +59,8 @@ static void usage(FILE *out)
 "      --contacts      list contacts, one row each (the default)\n"
 "      --users         list users (AORs) with their contact counts\n"
 "      --stats         print counters: events by type, anomalies,\n"
-"                      events and packets the tracer discarded\n"
+"                      events and packets the tracer discarded, in all\n"
+"                      and stream by stream with their time range\n"
 "      --indexes       show the consumer-assigned user/contact indexes\n"
 "                      (as SNMP serves them) and list rows in index order\n"
 "  -k, --keep-going    skip malformed events (counted) and, if the trace\n"
@@ -172,6 +174,7 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 }
 
 static int print_state(FILE *out, const struct ultrace_registry *registry,
+		const struct ultrace_loss_log *losses,
 		const struct replay_options *opt)
 {
 	int first = 1;
@@ -197,7 +200,7 @@ static int print_state(FILE *out, const struct ultrace_registry *registry,
 		if (!first && opt->print.format == ULTRACE_PRINT_TABLE) {
 			fputc('\n', out);
 		}
-		if (ultrace_registry_print_stats(out, registry,
+		if (ultrace_registry_print_stats(out, registry, losses,
 				&opt->print) != 0) {
 			return -1;
 		}
@@ -223,6 +226,7 @@ int main(int argc, char **argv)
 	struct ultrace_registry_sink_config config;
 	struct ultrace_replay_graph *graph = NULL;
 	struct ultrace_registry *registry = NULL;
+	struct ultrace_loss_log *losses = NULL;
 	const struct ultrace_registry_stats *stats;
 	FILE *out = stdout;
 	char err[4096];
@@ -242,7 +246,8 @@ int main(int argc, char **argv)
 	}
 	ULTRACE_INFO("%zu trace(s) under %s", traces.count, opt.trace_dir);
 	registry = ultrace_registry_create();
-	if (registry == NULL) {
+	losses = calloc(1, sizeof(*losses));
+	if (registry == NULL || losses == NULL) {
 		ULTRACE_ERR("out of memory");
 		ret = EXIT_OUTPUT_ERROR;
 		goto end;
@@ -251,6 +256,7 @@ int main(int argc, char **argv)
 	config.registry = registry;
 	config.stop_after_ns = opt.at_ns;
 	config.keep_going = opt.keep_going;
+	config.losses = losses;
 	graph = ultrace_replay_graph_create_fs(&traces, &config,
 		opt.verbosity >= 2 ? BT_LOGGING_LEVEL_WARNING :
 			BT_LOGGING_LEVEL_NONE, err, sizeof(err));
@@ -297,7 +303,8 @@ int main(int argc, char **argv)
 			goto end;
 		}
 	}
-	if (print_state(out, registry, &opt) != 0 || fflush(out) != 0) {
+	if (print_state(out, registry, losses, &opt) != 0 ||
+			fflush(out) != 0) {
 		ULTRACE_ERR("cannot write the output: %s", strerror(errno));
 		ret = EXIT_OUTPUT_ERROR;
 		goto end;
@@ -311,6 +318,7 @@ end:
 	}
 	ultrace_replay_graph_destroy(graph);
 	ultrace_registry_destroy(registry);
+	free(losses);
 	ultrace_trace_list_fini(&traces);
 	return ret;
 }
