@@ -19,24 +19,7 @@ start_sessiond
 # (q 0.7 and 0.3), 5 refreshes, 3 de-registrations (one of two contacts
 # of m01) and 3 users registered for 2 s that lapse by usrloc's timer.
 write_inputs() {
-	{
-		echo SEQUENTIAL
-		for i in 01 02 03 04 05 06 07 08 09 10; do
-			echo "u$i;sip:u$i@127.0.0.1:5070;60;1"
-		done
-	} >"$WORK/reg.csv"
-	{
-		echo SEQUENTIAL
-		for i in 01 02 03 04; do
-			echo "m$i;sip:m$i-a@127.0.0.1:5071;0.7;sip:m$i-b@127.0.0.1:5072;0.3;60;1"
-		done
-	} >"$WORK/reg2.csv"
-	{
-		echo SEQUENTIAL
-		for i in 01 02 03 04 05; do
-			echo "u$i;sip:u$i@127.0.0.1:5070;120;2"
-		done
-	} >"$WORK/refresh.csv"
+	write_registration_inputs
 	{
 		echo SEQUENTIAL
 		echo "u06;sip:u06@127.0.0.1:5070;0;3"

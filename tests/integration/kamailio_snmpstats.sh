@@ -41,24 +41,7 @@ AGENTX_SOCKET=/var/agentx/master
 # The scenario: 10 users with one contact and no q, 4 users with two
 # contacts (q 0.7 and 0.3), 5 refreshes (Expires 120), and one
 # de-registration (u06).
-{
-	echo SEQUENTIAL
-	for i in 01 02 03 04 05 06 07 08 09 10; do
-		echo "u$i;sip:u$i@127.0.0.1:5070;60;1"
-	done
-} >"$WORK/reg.csv"
-{
-	echo SEQUENTIAL
-	for i in 01 02 03 04; do
-		echo "m$i;sip:m$i-a@127.0.0.1:5071;0.7;sip:m$i-b@127.0.0.1:5072;0.3;60;1"
-	done
-} >"$WORK/reg2.csv"
-{
-	echo SEQUENTIAL
-	for i in 01 02 03 04 05; do
-		echo "u$i;sip:u$i@127.0.0.1:5070;120;2"
-	done
-} >"$WORK/refresh.csv"
+write_registration_inputs
 {
 	echo SEQUENTIAL
 	echo "u06;sip:u06@127.0.0.1:5070;0;3"

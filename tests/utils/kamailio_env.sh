@@ -130,3 +130,28 @@ replay_contacts_full() {
 		print $2 "," $3 "," $10 "," $8 "," $9 "," $7 "," $19 "," \
 			$16 "," $15 "," $13 "," $14 "," $12 }' | LC_ALL=C sort
 }
+
+# write_registration_inputs: the sipp inputs the Kamailio tests share, in
+# $WORK: reg.csv (u01..u10, one contact each, 60 s), reg2.csv (m01..m04,
+# two contacts with q 0.7 and 0.3), refresh.csv (u01..u05 again, 120 s).
+# Each test writes its own de-registrations.
+write_registration_inputs() {
+	{
+		echo SEQUENTIAL
+		for i in 01 02 03 04 05 06 07 08 09 10; do
+			echo "u$i;sip:u$i@127.0.0.1:5070;60;1"
+		done
+	} >"$WORK/reg.csv"
+	{
+		echo SEQUENTIAL
+		for i in 01 02 03 04; do
+			echo "m$i;sip:m$i-a@127.0.0.1:5071;0.7;sip:m$i-b@127.0.0.1:5072;0.3;60;1"
+		done
+	} >"$WORK/reg2.csv"
+	{
+		echo SEQUENTIAL
+		for i in 01 02 03 04 05; do
+			echo "u$i;sip:u$i@127.0.0.1:5070;120;2"
+		done
+	} >"$WORK/refresh.csv"
+}
