@@ -10,6 +10,7 @@
 
 #include "hash_table.h"
 #include "tap.h"
+#include "test_rng.h"
 
 #define COLLIDING_ITEMS 2000
 #define COLLIDING_HASHES 11
@@ -20,17 +21,6 @@ struct item {
 	uint32_t key;
 	int present;
 };
-
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static int item_match(const struct hash_node *node, const void *key)
 {
@@ -158,7 +148,7 @@ static void test_growth(void)
 		bail_out("out of memory");
 	}
 	prev_mask = table.mask;
-	rng_state = 42;
+	test_rng_seed(42);
 	for (i = 0; i < GROWTH_ITEMS; i++) {
 		/* Distinct, scattered keys: odd multipliers are bijections. */
 		items[i].key = i * UINT32_C(2654435761);
@@ -207,7 +197,7 @@ static void test_growth(void)
 		order[i] = i;
 	}
 	for (i = GROWTH_ITEMS - 1; i > 0; i--) {
-		uint32_t j = (uint32_t) (rng_next() % (i + 1));
+		uint32_t j = (uint32_t) (test_rng_next() % (i + 1));
 		uint32_t t = order[i];
 
 		order[i] = order[j];

@@ -11,28 +11,12 @@
 
 #include "index_tree.h"
 #include "tap.h"
+#include "test_rng.h"
 
 #define SLOTS 3000              /* distinct keys: random ops collide */
 #define KEY_STEP 3              /* keys 0, 3, 6...: gaps for find_ge */
 #define RANDOM_OPS 20000
 #define FULL_CHECK_EVERY 97
-
-static uint64_t rng_state;
-
-/* splitmix64: the same sequence on every libc. */
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint64_t rng_below(uint64_t n)
-{
-	return rng_next() % n;
-}
 
 /* The reference: the keys present, sorted. */
 struct model {
@@ -351,13 +335,13 @@ static void test_random(void)
 	size_t max_count = 0;
 	int inserts = 0, removes = 0, dups = 0;
 
-	rng_state = 20251123;
+	test_rng_seed(20251123);
 	index_tree_init(&tree);
 	for (op = 0; op < RANDOM_OPS; op++) {
-		size_t slot = (size_t) rng_below(SLOTS);
+		size_t slot = (size_t) test_rng_below(SLOTS);
 		uint64_t key = (uint64_t) slot * KEY_STEP;
 		/* Grow during the first half, shrink during the second. */
-		int want_insert = rng_below(100) < (op < RANDOM_OPS / 2 ?
+		int want_insert = test_rng_below(100) < (op < RANDOM_OPS / 2 ?
 			70u : 30u);
 
 		if (!present[slot] && want_insert) {
@@ -425,7 +409,7 @@ static void test_random(void)
 			}
 			for (i = 0; i < 50; i++) {
 				ge_err |= check_ge(&tree, &m,
-					rng_below(SLOTS * KEY_STEP + 10));
+					test_rng_below(SLOTS * KEY_STEP + 10));
 			}
 			if (ge_err) {
 				diag("  after op %d", op);

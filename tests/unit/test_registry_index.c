@@ -11,6 +11,7 @@
 
 #include "registry.h"
 #include "tap.h"
+#include "test_rng.h"
 
 #define T0 INT64_C(1763890000000000000)
 
@@ -18,22 +19,6 @@
 #define RANDOM_SLOTS 4          /* contact URIs per AOR */
 #define RANDOM_OPS 6000
 #define WALK_EVERY 7
-
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-static uint32_t rng_below(uint32_t n)
-{
-	return (uint32_t) (rng_next() % n);
-}
 
 static struct ultrace_str str(const char *s)
 {
@@ -474,11 +459,11 @@ static void test_random_walks(void)
 	int inserts = 0, deletes = 0, rebirths = 0;
 	uint64_t peak = 0;
 
-	rng_state = 5060;
+	test_rng_seed(5060);
 	m.next_user_index = 1;
 	for (op = 0; op < RANDOM_OPS; op++) {
-		int a = (int) rng_below(RANDOM_AORS);
-		int s = (int) rng_below(RANDOM_SLOTS);
+		int a = (int) test_rng_below(RANDOM_AORS);
+		int s = (int) test_rng_below(RANDOM_SLOTS);
 		struct model_aor *ma = &m.aors[a];
 		char aor[32];
 		char uri[64];
@@ -486,7 +471,7 @@ static void test_random_walks(void)
 		enum ultrace_registry_status want_status =
 			ULTRACE_REGISTRY_STATUS_OK;
 		/* Mostly grow for a while, then churn around a level. */
-		int want_insert = rng_below(100) < (op < RANDOM_OPS / 4 ? 75u :
+		int want_insert = test_rng_below(100) < (op < RANDOM_OPS / 4 ? 75u :
 			50u);
 
 		names(a, s, aor, uri);
@@ -547,7 +532,7 @@ static void test_random_walks(void)
 		}
 		{
 			/* GET of a random index, live or not. */
-			uint32_t probe = rng_below(m.next_user_index + 2);
+			uint32_t probe = test_rng_below(m.next_user_index + 2);
 			const struct ultrace_registry_user *u =
 				ultrace_registry_borrow_user_by_index(r, probe);
 			int live = 0;

@@ -12,19 +12,9 @@
 
 #include "snmp_values.h"
 #include "tap.h"
+#include "test_rng.h"
 
 #define RANDOM_TIMES 5000
-
-static uint64_t rng_state = 42;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static int octets_are(const uint8_t *got, const uint8_t *expected, size_t len,
 		const char *what)
@@ -68,7 +58,7 @@ static void test_date_and_time(void)
 
 	for (i = 0; i < RANDOM_TIMES; i++) {
 		/* Up to year ~2514: gmtime_r's range, well past any expiry. */
-		time_t t = (time_t) (rng_next() % (UINT64_C(1) << 34));
+		time_t t = (time_t) (test_rng_next() % (UINT64_C(1) << 34));
 		struct tm tm;
 
 		gmtime_r(&t, &tm);
@@ -185,6 +175,7 @@ static void test_utf8_cut(void)
 
 int main(void)
 {
+	test_rng_seed(42);
 	plan(52);
 	test_date_and_time();
 	test_preference();

@@ -13,6 +13,7 @@
 
 #include "table_walk.h"
 #include "tap.h"
+#include "test_rng.h"
 
 #define RANDOM_OIDS 20000
 #define MAX_INSTANCES 256
@@ -29,17 +30,6 @@ static const uint32_t fake_rows[][2] = {
 	{ UINT32_MAX, UINT32_MAX },
 };
 #define ROWS (sizeof(fake_rows) / sizeof(fake_rows[0]))
-
-static uint64_t rng_state = 7;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 static int pair_cmp(const uint32_t *a, const uint32_t *b)
 {
@@ -201,23 +191,23 @@ static size_t random_name(oid *name)
 		(~(oid) 0 << 31) + 1,
 	};
 	size_t n = sizeof(interesting) / sizeof(interesting[0]);
-	size_t prefix = ENTRY_LEN - rng_next() % 3;
-	size_t extra = rng_next() % 6;
+	size_t prefix = ENTRY_LEN - test_rng_next() % 3;
+	size_t extra = test_rng_next() % 6;
 	size_t len = 0;
 	size_t i;
 
-	if (rng_next() % 4 == 0) {
+	if (test_rng_next() % 4 == 0) {
 		/* Anywhere: keep a random part of the entry, then noise. */
-		prefix = rng_next() % (ENTRY_LEN + 1);
+		prefix = test_rng_next() % (ENTRY_LEN + 1);
 	}
 	memcpy(name, entry_oid, prefix * sizeof(oid));
 	len = prefix;
-	if (prefix < ENTRY_LEN && rng_next() % 2 == 0) {
+	if (prefix < ENTRY_LEN && test_rng_next() % 2 == 0) {
 		/* Diverge from the table: before or after it. */
-		name[len++] = entry_oid[prefix] + (rng_next() % 2 ? 1 : -1);
+		name[len++] = entry_oid[prefix] + (test_rng_next() % 2 ? 1 : -1);
 	}
 	for (i = 0; i < extra; i++) {
-		name[len++] = interesting[rng_next() % n];
+		name[len++] = interesting[test_rng_next() % n];
 	}
 	return len;
 }
@@ -232,7 +222,7 @@ static void test_random_getnext(void)
 
 	for (i = 0; i < RANDOM_OIDS; i++) {
 		size_t len = random_name(name);
-		int inclusive = (int) (rng_next() % 2);
+		int inclusive = (int) (test_rng_next() % 2);
 		const struct instance *want = expected_next(name, len,
 			inclusive);
 		int answered = getnext(name, len, inclusive, got, &got_len);
@@ -360,6 +350,7 @@ static void test_bound(void)
 
 int main(void)
 {
+	test_rng_seed(7);
 	plan(18);
 	build_instances();
 	test_bound();

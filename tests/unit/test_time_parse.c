@@ -12,20 +12,10 @@
 #include <string.h>
 
 #include "tap.h"
+#include "test_rng.h"
 #include "time_parse.h"
 
 #define NS INT64_C(1000000000)
-
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
 
 /* `text` parses to `want`. */
 static void parses(const char *text, int64_t want)
@@ -156,9 +146,9 @@ static void test_format(void)
 	is_str(small, "1970-01", "a short buffer gets a terminated prefix");
 
 	/* Round trips over random instants, 1970 to 2262. */
-	rng_state = 1795426833;
+	test_rng_seed(1795426833);
 	for (i = 0; i < 2000; i++) {
-		int64_t want = (int64_t) (rng_next() >> 1);
+		int64_t want = (int64_t) (test_rng_next() >> 1);
 		int64_t s = want / NS;
 
 		ultrace_time_format_ns(want, buf, sizeof(buf));
