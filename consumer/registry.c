@@ -170,6 +170,16 @@ static void user_free(struct ultrace_registry_user *user)
 	free(user);
 }
 
+static struct ultrace_registry_user *user_of_tnode(
+		const struct index_tree_node *node)
+{
+	if (node == NULL) {
+		return NULL;
+	}
+	return (struct ultrace_registry_user *) ((char *) node -
+		offsetof(struct ultrace_registry_user, tnode));
+}
+
 void ultrace_registry_destroy(struct ultrace_registry *registry)
 {
 	struct index_tree_node *node;
@@ -180,8 +190,7 @@ void ultrace_registry_destroy(struct ultrace_registry *registry)
 	/* Detach users one by one: the tree has no post-order iterator. */
 	while ((node = index_tree_first(&registry->user_tree)) != NULL) {
 		index_tree_remove(&registry->user_tree, node);
-		user_free((struct ultrace_registry_user *) ((char *) node -
-			offsetof(struct ultrace_registry_user, tnode)));
+		user_free(user_of_tnode(node));
 	}
 	hash_table_fini(&registry->contacts);
 	hash_table_fini(&registry->users);
@@ -256,16 +265,6 @@ static void domain_put_ref(struct ultrace_registry *registry,
 	free(d->name);
 	/* Order does not matter: move the last entry into the hole. */
 	*d = registry->domains[--registry->domain_count];
-}
-
-static struct ultrace_registry_user *user_of_tnode(
-		const struct index_tree_node *node)
-{
-	if (node == NULL) {
-		return NULL;
-	}
-	return (struct ultrace_registry_user *) ((char *) node -
-		offsetof(struct ultrace_registry_user, tnode));
 }
 
 static struct ultrace_registry_user *find_user(
