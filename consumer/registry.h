@@ -45,6 +45,28 @@ enum ultrace_anomaly {
 	ULTRACE_ANOMALY_COUNT,
 };
 
+/*
+ * Whether the registry can be trusted to equal the producer's state.
+ * It turns SUSPECT when something may have been missed (tracer discards,
+ * an anomaly only a lost event explains, a consumer attaching to a session
+ * already running or reattaching after a gap) and CONSISTENT again at the
+ * end of a complete statedump that began after the last such mark and saw
+ * no discard while it ran.
+ */
+enum ultrace_registry_health {
+	ULTRACE_REGISTRY_CONSISTENT = 1,
+	ULTRACE_REGISTRY_SUSPECT = 2,
+};
+
+enum ultrace_suspect_reason {
+	ULTRACE_SUSPECT_NONE = 0,
+	ULTRACE_SUSPECT_DISCARDS,        /* the tracer discarded events */
+	ULTRACE_SUSPECT_ANOMALY,         /* an event only a loss explains */
+	ULTRACE_SUSPECT_ATTACH,          /* attached late, or after a gap */
+	ULTRACE_SUSPECT_DUMP_INCOMPLETE, /* a statedump lost some of its rows */
+	ULTRACE_SUSPECT_REASON_COUNT,
+};
+
 /* One decoded trace event, as the replay engine hands it over. */
 struct ultrace_registry_event {
 	enum ultrace_event_kind kind;
@@ -68,6 +90,12 @@ struct ultrace_registry_stats {
 	uint64_t users_created;      /* over the registry's life */
 	int64_t first_event_ns;      /* 0 before any event */
 	int64_t last_event_ns;
+	uint64_t dumps_begun;
+	uint64_t ttl_expired;        /* contacts removed by their `expires` */
+	enum ultrace_registry_health health;
+	enum ultrace_suspect_reason suspect_reason;  /* the first one */
+	int64_t suspect_since_ns;    /* 0 while CONSISTENT */
+	int64_t consistent_since_ns; /* last return to CONSISTENT; 0: never left */
 };
 
 struct ultrace_registry;
@@ -98,6 +126,23 @@ void ultrace_registry_note_discarded_events(struct ultrace_registry *registry,
 		uint64_t count);
 void ultrace_registry_note_discarded_packets(
 		struct ultrace_registry *registry, uint64_t count);
+
+/*
+ * Something may have been missed at `since_ns` (trace time): the registry
+ * turns SUSPECT (keeping the earlier instant and reason if already so).
+ */
+void ultrace_registry_mark_suspect(struct ultrace_registry *registry,
+		int64_t since_ns, enum ultrace_suspect_reason reason);
+
+/*
+ * TTL: remove every contact whose `expires` (unix seconds) is set (> 0)
+ * and <= deadline_s, as the registrar's own timer would; the caller picks
+ * the clock and the grace (deadline = now - grace). Counted in
+ * stats.ttl_expired; an expire event for such a contact arriving later is
+ * not an anomaly. O(k log n) for k contacts removed. Returns k.
+ */
+uint64_t ultrace_registry_expire(struct ultrace_registry *registry,
+		int64_t deadline_s);
 
 const struct ultrace_registry_stats *ultrace_registry_borrow_stats(
 		const struct ultrace_registry *registry);
@@ -167,5 +212,7 @@ int64_t ultrace_registry_contact_get_last_event_ns(
 
 const char *ultrace_event_kind_name(enum ultrace_event_kind kind);
 const char *ultrace_anomaly_name(enum ultrace_anomaly anomaly);
+const char *ultrace_suspect_reason_name(enum ultrace_suspect_reason reason);
+const char *ultrace_registry_health_name(enum ultrace_registry_health health);
 
 #endif /* ULTRACE_REGISTRY_H */

@@ -37,6 +37,26 @@ struct ultrace_follower_options {
 	int poll_ms;              /* sleep when the relay has no data */
 	int retry_max_s;          /* backoff ceiling */
 	int bt_warnings;          /* show babeltrace2's own warnings */
+	/*
+	 * TTL: contacts whose `expires` is this many seconds in the past
+	 * are removed (registry.h, ultrace_registry_expire()); < 0: never.
+	 * The clock is the trace's: the newest event or inactivity beacon
+	 * (doc/design.md, "Convergence").
+	 */
+	int64_t expiry_grace_s;
+};
+
+/* What the thread reports about itself (ultrace_follower_get_health). */
+struct ultrace_follower_health {
+	enum ultrace_follower_state state;
+	uint64_t malformed;       /* malformed ultrace events skipped */
+	uint64_t reattachments;   /* graphs rebuilt after losing the relay */
+	/* Lag, event timestamp to applied, over the consumer's life. */
+	uint64_t lag_events;
+	int64_t lag_p50_ns;
+	int64_t lag_p99_ns;
+	int64_t lag_max_ns;
+	int64_t last_lag_ns;      /* of the last event applied */
 };
 
 struct ultrace_follower;
@@ -56,6 +76,13 @@ enum ultrace_follower_state ultrace_follower_get_state(
  */
 void ultrace_follower_take_lag(struct ultrace_follower *follower,
 		struct ultrace_lag_histogram *out);
+
+/*
+ * Snapshot of the thread's counters; the caller holds the registry lock
+ * (the SNMP agent reads it while serving a request).
+ */
+void ultrace_follower_get_health(const struct ultrace_follower *follower,
+		struct ultrace_follower_health *out);
 
 /* Ask the thread to stop, interrupt babeltrace2, join; frees. */
 void ultrace_follower_destroy(struct ultrace_follower *follower);
