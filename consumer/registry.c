@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expiry_heap.h"
 #include "hash_table.h"
 #include "index_tree.h"
 
@@ -36,6 +37,7 @@ struct ultrace_registry_contact {
 	struct ultrace_contact values;   /* domain/aor point into the user */
 	int64_t last_event_ns;
 	uint64_t dump_mark;              /* generation of the last dump */
+	struct expiry_heap_node enode;   /* by expires, while > 0 */
 };
 
 /*
@@ -52,6 +54,9 @@ struct ultrace_registry {
 	struct hash_table users;
 	struct hash_table contacts;
 	struct index_tree user_tree;
+	struct expiry_heap expiry;       /* contacts by `expires` */
+	int64_t ttl_deadline_s;          /* latest ultrace_registry_expire() */
+	int64_t last_suspect_mark_ns;    /* latest mark_suspect instant */
 	struct registry_domain *domains;
 	size_t domain_count;
 	size_t domain_alloc;
@@ -59,7 +64,8 @@ struct ultrace_registry {
 	struct ultrace_registry_stats stats;
 	/* The statedump in progress, if any. */
 	int dump_active;
-	int dump_tainted;
+	int dump_tainted;                /* cannot sweep (out of memory) */
+	int dump_lossy;                  /* a loss was noted during it */
 	uint64_t dump_id;
 	uint64_t dump_generation;
 	uint64_t dump_seen;
@@ -139,7 +145,9 @@ struct ultrace_registry *ultrace_registry_create(void)
 		goto error_users;
 	}
 	index_tree_init(&registry->user_tree);
+	expiry_heap_init(&registry->expiry);
 	registry->next_user_index = 1;
+	registry->stats.health = ULTRACE_REGISTRY_CONSISTENT;
 	return registry;
 
 error_users:
@@ -192,6 +200,7 @@ void ultrace_registry_destroy(struct ultrace_registry *registry)
 		index_tree_remove(&registry->user_tree, node);
 		user_free(user_of_tnode(node));
 	}
+	expiry_heap_fini(&registry->expiry);
 	hash_table_fini(&registry->contacts);
 	hash_table_fini(&registry->users);
 	while (registry->domain_count > 0) {
@@ -422,6 +431,28 @@ static int contact_values_equal(const struct ultrace_contact *a,
 		a->methods == b->methods && a->reg_id == b->reg_id;
 }
 
+/* Keep the contact's place in the expiry heap in step with `expires`. */
+static int contact_track_expiry(struct ultrace_registry *registry,
+		struct ultrace_registry_contact *contact)
+{
+	int64_t expires = contact->values.expires;
+	int queued = expiry_heap_node_is_queued(&contact->enode);
+
+	if (expires <= 0) {
+		/* Permanent (usrloc's 0) or unknown: never expires by TTL. */
+		if (queued) {
+			expiry_heap_remove(&registry->expiry, &contact->enode);
+		}
+		return 0;
+	}
+	if (queued) {
+		expiry_heap_update(&registry->expiry, &contact->enode,
+			expires);
+		return 0;
+	}
+	return expiry_heap_push(&registry->expiry, &contact->enode, expires);
+}
+
 static struct ultrace_registry_contact *contact_create(
 		struct ultrace_registry *registry,
 		struct ultrace_registry_user *user,
@@ -433,7 +464,12 @@ static struct ultrace_registry_contact *contact_create(
 		goto error;
 	}
 	contact->user = user;
+	expiry_heap_node_init(&contact->enode);
 	if (contact_set_values(contact, values) != 0) {
+		goto error;
+	}
+	if (contact_track_expiry(registry, contact) != 0) {
+		free(contact->blob);
 		goto error;
 	}
 	contact->index = user->next_contact_index++;
@@ -461,6 +497,9 @@ static void contact_remove(struct ultrace_registry *registry,
 	struct ultrace_registry_user *user = contact->user;
 
 	hash_table_remove(&registry->contacts, &contact->hnode);
+	if (expiry_heap_node_is_queued(&contact->enode)) {
+		expiry_heap_remove(&registry->expiry, &contact->enode);
+	}
 	if (contact->prev != NULL) {
 		contact->prev->next = contact->next;
 	} else {
@@ -479,10 +518,68 @@ static void contact_remove(struct ultrace_registry *registry,
 	}
 }
 
+void ultrace_registry_mark_suspect(struct ultrace_registry *registry,
+		int64_t since_ns, enum ultrace_suspect_reason reason)
+{
+	struct ultrace_registry_stats *st = &registry->stats;
+
+	if (since_ns <= 0) {
+		since_ns = st->last_event_ns;
+	}
+	if (st->health != ULTRACE_REGISTRY_SUSPECT) {
+		st->health = ULTRACE_REGISTRY_SUSPECT;
+		st->suspect_reason = reason;
+		st->suspect_since_ns = since_ns;
+	}
+	if (since_ns > registry->last_suspect_mark_ns) {
+		registry->last_suspect_mark_ns = since_ns;
+	}
+	if (registry->dump_active) {
+		registry->dump_lossy = 1;
+	}
+}
+
+/* A complete dump that nothing put in doubt: the registry is the truth. */
+static void mark_consistent(struct ultrace_registry *registry, int64_t at_ns)
+{
+	struct ultrace_registry_stats *st = &registry->stats;
+
+	if (st->health == ULTRACE_REGISTRY_CONSISTENT) {
+		return;
+	}
+	st->health = ULTRACE_REGISTRY_CONSISTENT;
+	st->suspect_reason = ULTRACE_SUSPECT_NONE;
+	st->suspect_since_ns = 0;
+	st->consistent_since_ns = at_ns;
+}
+
+/* Anomalies that only a lost event (or a late start) explains. */
+static int anomaly_implies_loss(enum ultrace_anomaly anomaly)
+{
+	switch (anomaly) {
+	case ULTRACE_ANOMALY_INSERT_EXISTING:
+	case ULTRACE_ANOMALY_UPDATE_UNKNOWN:
+	case ULTRACE_ANOMALY_DELETE_UNKNOWN:
+	case ULTRACE_ANOMALY_EXPIRE_UNKNOWN:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void count_anomaly(struct ultrace_registry *registry,
 		enum ultrace_anomaly anomaly)
 {
 	registry->stats.anomalies[anomaly]++;
+	if (anomaly_implies_loss(anomaly)) {
+		ultrace_registry_mark_suspect(registry,
+			registry->stats.last_event_ns,
+			ULTRACE_SUSPECT_ANOMALY);
+	} else if (anomaly == ULTRACE_ANOMALY_DUMP_INCOMPLETE) {
+		ultrace_registry_mark_suspect(registry,
+			registry->stats.last_event_ns,
+			ULTRACE_SUSPECT_DUMP_INCOMPLETE);
+	}
 }
 
 /*
@@ -507,7 +604,8 @@ static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 	}
 	if (contact != NULL) {
 		*changed = !contact_values_equal(&contact->values, values);
-		if (*changed && contact_set_values(contact, values) != 0) {
+		if (*changed && (contact_set_values(contact, values) != 0 ||
+				contact_track_expiry(registry, contact) != 0)) {
 			return ULTRACE_REGISTRY_STATUS_NOMEM;
 		}
 	} else {
@@ -548,6 +646,14 @@ static enum ultrace_registry_status apply_remove(
 		contact = find_contact(registry, user, values->contact);
 	}
 	if (contact == NULL) {
+		/*
+		 * The TTL already removed it: the registrar's own timer came
+		 * later than ours, nothing was lost.
+		 */
+		if (values->expires > 0 &&
+				values->expires <= registry->ttl_deadline_s) {
+			return ULTRACE_REGISTRY_STATUS_NOT_FOUND;
+		}
 		count_anomaly(registry, unknown);
 		return ULTRACE_REGISTRY_STATUS_NOT_FOUND;
 	}
@@ -585,6 +691,8 @@ static void dump_begin(struct ultrace_registry *registry,
 	}
 	registry->dump_active = 1;
 	registry->dump_tainted = 0;
+	registry->dump_lossy = 0;
+	registry->stats.dumps_begun++;
 	registry->dump_id = event->dump_id;
 	registry->dump_generation++;
 	registry->dump_seen = 0;
@@ -658,6 +766,12 @@ static void dump_end(struct ultrace_registry *registry,
 		return;
 	}
 	registry->dump_active = 0;
+	/*
+	 * Every row the dump listed arrived: the sweep is sound even if the
+	 * tracer discarded other events meanwhile (a lost event can only
+	 * leave an error the next dump repairs), so it runs; but the
+	 * registry is only declared consistent by a dump nothing doubted.
+	 */
 	if (registry->dump_tainted ||
 			registry->dump_seen != event->dump_contacts) {
 		count_anomaly(registry, ULTRACE_ANOMALY_DUMP_INCOMPLETE);
@@ -665,6 +779,10 @@ static void dump_end(struct ultrace_registry *registry,
 	}
 	dump_sweep(registry);
 	registry->stats.dumps_complete++;
+	if (!registry->dump_lossy &&
+			registry->last_suspect_mark_ns <= registry->dump_begin_ns) {
+		mark_consistent(registry, event->time_ns);
+	}
 }
 
 static int is_contact_event(enum ultrace_event_kind kind)
@@ -742,8 +860,10 @@ void ultrace_registry_note_discarded_events(struct ultrace_registry *registry,
 		uint64_t count)
 {
 	registry->stats.discarded_events += count;
-	if (registry->dump_active && count > 0) {
-		registry->dump_tainted = 1;
+	if (count > 0) {
+		ultrace_registry_mark_suspect(registry,
+			registry->stats.last_event_ns,
+			ULTRACE_SUSPECT_DISCARDS);
 	}
 }
 
@@ -751,9 +871,33 @@ void ultrace_registry_note_discarded_packets(
 		struct ultrace_registry *registry, uint64_t count)
 {
 	registry->stats.discarded_packets += count;
-	if (registry->dump_active && count > 0) {
-		registry->dump_tainted = 1;
+	if (count > 0) {
+		ultrace_registry_mark_suspect(registry,
+			registry->stats.last_event_ns,
+			ULTRACE_SUSPECT_DISCARDS);
 	}
+}
+
+uint64_t ultrace_registry_expire(struct ultrace_registry *registry,
+		int64_t deadline_s)
+{
+	struct expiry_heap_node *top;
+	uint64_t removed = 0;
+
+	if (deadline_s > registry->ttl_deadline_s) {
+		registry->ttl_deadline_s = deadline_s;
+	}
+	while ((top = expiry_heap_top(&registry->expiry)) != NULL &&
+			top->key <= deadline_s) {
+		struct ultrace_registry_contact *contact =
+			(struct ultrace_registry_contact *) ((char *) top -
+			offsetof(struct ultrace_registry_contact, enode));
+
+		contact_remove(registry, contact);
+		removed++;
+	}
+	registry->stats.ttl_expired += removed;
+	return removed;
 }
 
 const struct ultrace_registry_stats *ultrace_registry_borrow_stats(
@@ -929,4 +1073,25 @@ const char *ultrace_anomaly_name(enum ultrace_anomaly anomaly)
 
 	return (unsigned int) anomaly < ULTRACE_ANOMALY_COUNT ?
 		names[anomaly] : "unknown";
+}
+
+const char *ultrace_suspect_reason_name(enum ultrace_suspect_reason reason)
+{
+	static const char *const names[ULTRACE_SUSPECT_REASON_COUNT] = {
+		"", "discards", "anomaly", "attach", "dump_incomplete",
+	};
+
+	return (unsigned int) reason < ULTRACE_SUSPECT_REASON_COUNT ?
+		names[reason] : "unknown";
+}
+
+const char *ultrace_registry_health_name(enum ultrace_registry_health health)
+{
+	switch (health) {
+	case ULTRACE_REGISTRY_CONSISTENT:
+		return "consistent";
+	case ULTRACE_REGISTRY_SUSPECT:
+		return "suspect";
+	}
+	return "unknown";
 }

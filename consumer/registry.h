@@ -113,7 +113,7 @@ void ultrace_registry_destroy(struct ultrace_registry *registry);
  * - delete/expire of an unknown contact is ignored (counted);
  * - a user row exists while it has at least one contact;
  * - statedump_end of a complete dump (matching begin, the announced number
- *   of contacts seen, no tracer discards meanwhile) removes every contact
+ *   of contacts seen) removes every contact
  *   that the dump did not list and no event touched since its begin.
  * Returns OK, NOT_FOUND (counted, state unchanged), INVALID or NOMEM.
  */
@@ -121,7 +121,10 @@ enum ultrace_registry_status ultrace_registry_apply(
 		struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event);
 
-/* The tracer discarded events or packets: counted, taints a running dump. */
+/*
+ * The tracer discarded events or packets: counted; the registry turns
+ * SUSPECT and a dump running meanwhile cannot make it CONSISTENT again.
+ */
 void ultrace_registry_note_discarded_events(struct ultrace_registry *registry,
 		uint64_t count);
 void ultrace_registry_note_discarded_packets(

@@ -228,43 +228,126 @@ static void dump_all_but_one(struct ultrace_registry *r, uint64_t id,
 	dump(r, id, t + 4, "u3", "sip:u3@a", 1);
 }
 
+/*
+ * Tracer discards while a dump runs do not stop its sweep (every row it
+ * listed arrived: the count says so), but only a dump nothing doubted
+ * makes the registry CONSISTENT again.
+ */
 static void test_discards(void)
 {
 	struct ultrace_registry *r = fixture();
 	const struct ultrace_registry_stats *st =
 		ultrace_registry_borrow_stats(r);
 
+	ok(st->health == ULTRACE_REGISTRY_CONSISTENT &&
+		st->suspect_since_ns == 0,
+		"a new registry fed from the start is consistent");
 	begin(r, 2, T0 + 100);
 	dump_all_but_one(r, 2, T0 + 100);
 	ultrace_registry_note_discarded_events(r, 1);
 	end(r, 2, T0 + 110, 4);
-	ok(has(r, "u1", "sip:u1@b"),
-		"discarded events during the dump: nothing is swept");
-	is_int(st->anomalies[ULTRACE_ANOMALY_DUMP_INCOMPLETE], 1,
-		"...and the dump counts DUMP_INCOMPLETE");
-	ok(st->dumps_complete == 0 && st->dump_removed == 0,
-		"...and is neither complete nor removing");
+	ok(!has(r, "u1", "sip:u1@b") && st->dumps_complete == 1 &&
+		st->dump_removed == 1,
+		"discarded events during a dump whose rows all came: swept");
+	is_int(st->anomalies[ULTRACE_ANOMALY_DUMP_INCOMPLETE], 0,
+		"...and no DUMP_INCOMPLETE");
+	ok(st->health == ULTRACE_REGISTRY_SUSPECT &&
+		st->suspect_reason == ULTRACE_SUSPECT_DISCARDS &&
+		st->suspect_since_ns == T0 + 100 + 4,
+		"...but the registry stays suspect since the discard (%s since "
+		"+%jd)", ultrace_registry_health_name(st->health),
+		(intmax_t) (st->suspect_since_ns - T0));
 
+	insert(r, T0 + 150, "u1", "sip:u1@b", 1);
 	begin(r, 3, T0 + 200);
-	dump_all_but_one(r, 3, T0 + 200);
+	dump(r, 3, T0 + 201, "u1", "sip:u1@a", 1);
 	ultrace_registry_note_discarded_packets(r, 2);
 	end(r, 3, T0 + 210, 4);
 	ok(has(r, "u1", "sip:u1@b") &&
-		st->anomalies[ULTRACE_ANOMALY_DUMP_INCOMPLETE] == 2,
-		"discarded packets during the dump: no sweep, DUMP_INCOMPLETE");
+		st->anomalies[ULTRACE_ANOMALY_DUMP_INCOMPLETE] == 1 &&
+		st->dumps_complete == 1,
+		"a dump that lost rows sweeps nothing, DUMP_INCOMPLETE");
+	ok(st->health == ULTRACE_REGISTRY_SUSPECT &&
+		st->suspect_since_ns == T0 + 104,
+		"...suspect, still since the first loss");
 
 	/* A discard before the dump began does not taint it. */
 	ultrace_registry_note_discarded_events(r, 5);
 	begin(r, 4, T0 + 300);
 	dump_all_but_one(r, 4, T0 + 300);
 	end(r, 4, T0 + 310, 4);
-	ok(!has(r, "u1", "sip:u1@b") && st->dumps_complete == 1 &&
-		st->anomalies[ULTRACE_ANOMALY_DUMP_INCOMPLETE] == 2,
+	ok(!has(r, "u1", "sip:u1@b") && st->dumps_complete == 2,
 		"discards before begin leave the next dump complete");
+	ok(st->health == ULTRACE_REGISTRY_CONSISTENT &&
+		st->suspect_since_ns == 0 &&
+		st->suspect_reason == ULTRACE_SUSPECT_NONE &&
+		st->consistent_since_ns == T0 + 310,
+		"...and it makes the registry consistent at its end");
 	ok(st->discarded_events == 6 && st->discarded_packets == 2,
 		"discards are counted (%ju events, %ju packets)",
 		(uintmax_t) st->discarded_events,
 		(uintmax_t) st->discarded_packets);
+	is_int((long long) st->dumps_begun, 3, "dumps_begun counts begins");
+	ultrace_registry_destroy(r);
+}
+
+/* What else makes the registry suspect, and what does not. */
+static void test_health(void)
+{
+	struct ultrace_registry *r = fixture();
+	const struct ultrace_registry_stats *st =
+		ultrace_registry_borrow_stats(r);
+	struct ultrace_registry_event ev;
+
+	ev = contact_event(ULTRACE_EVENT_CONTACT_INSERT, T0 + 120, "u9",
+		"", 1);
+	ultrace_registry_apply(r, &ev);
+	ok(st->health == ULTRACE_REGISTRY_CONSISTENT,
+		"an invalid event (a producer bug, not a loss) leaves it "
+		"consistent");
+	ev = contact_event(ULTRACE_EVENT_CONTACT_DELETE, T0 + 130, "u9",
+		"sip:u9@a", 1);
+	ultrace_registry_apply(r, &ev);
+	ok(st->health == ULTRACE_REGISTRY_SUSPECT &&
+		st->suspect_reason == ULTRACE_SUSPECT_ANOMALY &&
+		st->suspect_since_ns == T0 + 130,
+		"delete of an unknown contact: suspect (anomaly) since then");
+	ultrace_registry_mark_suspect(r, T0 + 140, ULTRACE_SUSPECT_ATTACH);
+	ok(st->suspect_reason == ULTRACE_SUSPECT_ANOMALY &&
+		st->suspect_since_ns == T0 + 130,
+		"a second mark keeps the first reason and instant");
+	/* A dump that began before the last mark cannot clear it. */
+	begin(r, 7, T0 + 135);
+	dump_all_but_one(r, 7, T0 + 135);
+	dump(r, 7, T0 + 140, "u1", "sip:u1@b", 1);
+	end(r, 7, T0 + 150, 5);
+	ok(st->dumps_complete == 1 &&
+		st->health == ULTRACE_REGISTRY_SUSPECT,
+		"a complete dump begun before the last mark leaves it suspect");
+	begin(r, 8, T0 + 160);
+	ev = contact_event(ULTRACE_EVENT_CONTACT_UPDATE, T0 + 161, "u7",
+		"sip:u7@a", 1);
+	ultrace_registry_apply(r, &ev);
+	dump_all_but_one(r, 8, T0 + 162);
+	end(r, 8, T0 + 170, 4);
+	ok(st->dumps_complete == 2 &&
+		st->health == ULTRACE_REGISTRY_SUSPECT &&
+		st->suspect_since_ns == T0 + 130,
+		"an anomaly during a dump: the dump sweeps, the registry stays "
+		"suspect (since the first mark)");
+	begin(r, 9, T0 + 180);
+	dump_all_but_one(r, 9, T0 + 180);
+	end(r, 9, T0 + 190, 4);
+	ok(st->health == ULTRACE_REGISTRY_CONSISTENT &&
+		st->consistent_since_ns == T0 + 190 &&
+		!has(r, "u7", "sip:u7@a"),
+		"the next clean dump: consistent, the stray contact gone");
+	ultrace_registry_mark_suspect(r, 0, ULTRACE_SUSPECT_ATTACH);
+	ok(st->health == ULTRACE_REGISTRY_SUSPECT &&
+		st->suspect_since_ns == T0 + 190 &&
+		strcmp(ultrace_suspect_reason_name(st->suspect_reason),
+			"attach") == 0,
+		"mark_suspect(0) uses the last event's time");
 	ultrace_registry_destroy(r);
 }
 
@@ -416,10 +499,11 @@ static void test_listed_before_begin(void)
 
 int main(void)
 {
-	plan(12 + 10 + 6 + 3 + 4 + 5 + 3 + 1 + 1);
+	plan(12 + 10 + 10 + 7 + 3 + 4 + 5 + 3 + 1 + 1);
 	test_complete_dump();
 	test_repair();
 	test_discards();
+	test_health();
 	test_count_mismatch();
 	test_stray();
 	test_restart();
