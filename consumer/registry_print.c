@@ -358,10 +358,13 @@ int ultrace_registry_print_stats(FILE *out,
 	const struct ultrace_registry_stats *st =
 		ultrace_registry_borrow_stats(registry);
 	struct stat_row rows[ULTRACE_EVENT_KIND_COUNT + ULTRACE_ANOMALY_COUNT +
-		9];
+		11];
 	char names[ULTRACE_EVENT_KIND_COUNT + ULTRACE_ANOMALY_COUNT][48];
 	char first[40];
 	char last[40];
+	char since[40];
+	const char *health = ultrace_registry_health_name(st->health);
+	const char *reason = ultrace_suspect_reason_name(st->suspect_reason);
 	size_t n = 0;
 	size_t i;
 	int k;
@@ -383,12 +386,16 @@ int ultrace_registry_print_stats(FILE *out,
 	rows[n++].value = st->discarded_events;
 	rows[n].name = "discarded_packets";
 	rows[n++].value = st->discarded_packets;
+	rows[n].name = "dumps_begun";
+	rows[n++].value = st->dumps_begun;
 	rows[n].name = "dumps_complete";
 	rows[n++].value = st->dumps_complete;
 	rows[n].name = "dump_removed";
 	rows[n++].value = st->dump_removed;
 	rows[n].name = "dump_repaired";
 	rows[n++].value = st->dump_repaired;
+	rows[n].name = "ttl_expired";
+	rows[n++].value = st->ttl_expired;
 	rows[n].name = "users";
 	rows[n++].value = st->users;
 	rows[n].name = "contacts";
@@ -401,6 +408,15 @@ int ultrace_registry_print_stats(FILE *out,
 		snprintf(first, sizeof(first), "-");
 		snprintf(last, sizeof(last), "-");
 	}
+	if (st->suspect_since_ns != 0) {
+		ultrace_time_format_ns(st->suspect_since_ns, since,
+			sizeof(since));
+	} else {
+		snprintf(since, sizeof(since), "-");
+	}
+	if (*reason == '\0') {
+		reason = "-";
+	}
 
 	switch (options->format) {
 	case ULTRACE_PRINT_CSV:
@@ -409,7 +425,9 @@ int ultrace_registry_print_stats(FILE *out,
 			fprintf(out, "%s,%" PRIu64 "\n", rows[i].name,
 				rows[i].value);
 		}
-		fprintf(out, "first_event,%s\nlast_event,%s\n", first, last);
+		fprintf(out, "first_event,%s\nlast_event,%s\nhealth,%s\n"
+			"suspect_since,%s\nsuspect_reason,%s\n", first, last,
+			health, since, reason);
 		if (losses != NULL) {
 			ultrace_loss_log_print(out, losses, options->format);
 		}
@@ -420,8 +438,10 @@ int ultrace_registry_print_stats(FILE *out,
 			fprintf(out, "%s\"%s\":%" PRIu64, i ? "," : "",
 				rows[i].name, rows[i].value);
 		}
-		fprintf(out, ",\"first_event\":\"%s\",\"last_event\":\"%s\"",
-			first, last);
+		fprintf(out, ",\"first_event\":\"%s\",\"last_event\":\"%s\""
+			",\"health\":\"%s\",\"suspect_since\":\"%s\","
+			"\"suspect_reason\":\"%s\"", first, last, health, since,
+			reason);
 		if (losses != NULL) {
 			fputc(',', out);
 			ultrace_loss_log_print(out, losses, options->format);
@@ -433,8 +453,10 @@ int ultrace_registry_print_stats(FILE *out,
 			fprintf(out, "%-28s %" PRIu64 "\n", rows[i].name,
 				rows[i].value);
 		}
-		fprintf(out, "%-28s %s\n%-28s %s\n", "first_event", first,
-			"last_event", last);
+		fprintf(out, "%-28s %s\n%-28s %s\n%-28s %s\n%-28s %s\n"
+			"%-28s %s\n", "first_event", first, "last_event", last,
+			"health", health, "suspect_since", since,
+			"suspect_reason", reason);
 		if (losses != NULL) {
 			ultrace_loss_log_print(out, losses, options->format);
 		}

@@ -183,9 +183,16 @@ static int handle_event(struct registry_sink *sink, const bt_message *msg)
 		return 0;
 	}
 	rstatus = ultrace_registry_apply(config->registry, &event);
+	if (event.time_ns > config->trace_now_ns) {
+		config->trace_now_ns = event.time_ns;
+	}
 	if (config->lag != NULL) {
-		ultrace_lag_record(config->lag,
-			sink->batch_now_ns - event.time_ns);
+		config->last_lag_ns = sink->batch_now_ns - event.time_ns;
+		ultrace_lag_record(config->lag, config->last_lag_ns);
+		if (config->lag_total != NULL) {
+			ultrace_lag_record(config->lag_total,
+				config->last_lag_ns);
+		}
 	}
 	if (rstatus == ULTRACE_REGISTRY_STATUS_NOMEM) {
 		snprintf(config->error, sizeof(config->error),
@@ -213,15 +220,31 @@ static int handle_message(struct registry_sink *sink, const bt_message *msg)
 		/* Live: time moved on with no event; honour the stop instant. */
 		if (bt_clock_snapshot_get_ns_from_origin(
 				bt_message_message_iterator_inactivity_borrow_clock_snapshot_const(msg),
-				&ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK &&
-				ns > sink->config->stop_after_ns) {
-			sink->config->reached_stop = 1;
-			return 0;
+				&ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
+			if (ns > sink->config->stop_after_ns) {
+				sink->config->reached_stop = 1;
+				return 0;
+			}
+			if (ns > sink->config->trace_now_ns) {
+				sink->config->trace_now_ns = ns;
+			}
 		}
 		return 1;
 	default:
 		return 1;
 	}
+}
+
+/* Contacts past their `expires` by the grace, on the trace clock, go. */
+static void apply_ttl(struct ultrace_registry_sink_config *config)
+{
+	int64_t deadline_s;
+
+	if (config->expiry_grace_s < 0 || config->trace_now_ns <= 0) {
+		return;
+	}
+	deadline_s = config->trace_now_ns / 1000000000 - config->expiry_grace_s;
+	ultrace_registry_expire(config->registry, deadline_s);
 }
 
 static bt_component_class_sink_consume_method_status sink_consume(
@@ -264,6 +287,9 @@ static bt_component_class_sink_consume_method_status sink_consume(
 		if (go_on > 0) {
 			go_on = handle_message(sink, msgs[i]);
 		}
+	}
+	if (go_on >= 0) {
+		apply_ttl(sink->config);
 	}
 	if (sink->config->lock != NULL) {
 		pthread_mutex_unlock(sink->config->lock);

@@ -40,8 +40,19 @@ struct ultrace_registry_sink_config {
 	struct ultrace_lag_histogram *lag;
 	/* When set, each discard report is also tallied per stream. */
 	struct ultrace_loss_log *losses;
+	/* When set (live), the lag is also recorded here, never reset. */
+	struct ultrace_lag_histogram *lag_total;
+	/*
+	 * TTL (ultrace_registry_expire()): after each batch, contacts whose
+	 * `expires` is at least this many seconds before the trace clock are
+	 * removed; < 0: never. The trace clock is the newest event or
+	 * inactivity instant applied (never past stop_after_ns).
+	 */
+	int64_t expiry_grace_s;
 
 	/* Results. */
+	int64_t trace_now_ns;        /* the trace clock; 0 before any event */
+	int64_t last_lag_ns;         /* live: lag of the last event applied */
 	uint64_t malformed;          /* malformed ultrace events seen */
 	uint64_t ignored;            /* events of other providers */
 	int reached_stop;            /* an event past stop_after_ns came */

@@ -34,6 +34,7 @@ struct replay_options {
 	const char *trace_dir;
 	const char *output;
 	int64_t at_ns;
+	int64_t expiry_grace_s;
 	int show;
 	int keep_going;
 	int verbosity;
@@ -55,6 +56,10 @@ static void usage(FILE *out)
 "                      (2026-11-23T09:40:33.5Z, ...+01:00) or nanoseconds\n"
 "                      since the epoch; events stamped after TIME are not\n"
 "                      applied\n"
+"      --expiry-grace=S  a contact whose `expires` is S seconds past on the\n"
+"                      trace clock (the newest event, or TIME) is gone\n"
+"                      even if its expire event was lost (default 120;\n"
+"                      `off` keeps it until an event removes it)\n"
 "  -f, --format=FMT    table (default), csv or json\n"
 "      --contacts      list contacts, one row each (the default)\n"
 "      --users         list users (AORs) with their contact counts\n"
@@ -88,6 +93,7 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 		{ "contacts", no_argument, NULL, 'C' },
 		{ "users", no_argument, NULL, 'U' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "indexes", no_argument, NULL, 'I' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
@@ -101,6 +107,7 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 
 	memset(opt, 0, sizeof(*opt));
 	opt->at_ns = INT64_MAX;
+	opt->expiry_grace_s = 120;
 	opt->print.format = ULTRACE_PRINT_TABLE;
 	while ((c = getopt_long(argc, argv, "a:f:ko:vqhV", longopts,
 			NULL)) != -1) {
@@ -124,6 +131,14 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 			} else {
 				ULTRACE_ERR("--format: `%s` is not table, "
 					"csv or json", optarg);
+				return -1;
+			}
+			break;
+		case 'G':
+			if (ultrace_grace_parse(optarg,
+					&opt->expiry_grace_s) != 0) {
+				ULTRACE_ERR("--expiry-grace: `%s` is not a "
+					"number of seconds or `off`", optarg);
 				return -1;
 			}
 			break;
@@ -257,6 +272,7 @@ int main(int argc, char **argv)
 	config.stop_after_ns = opt.at_ns;
 	config.keep_going = opt.keep_going;
 	config.losses = losses;
+	config.expiry_grace_s = opt.expiry_grace_s;
 	graph = ultrace_replay_graph_create_fs(&traces, &config,
 		opt.verbosity >= 2 ? BT_LOGGING_LEVEL_WARNING :
 			BT_LOGGING_LEVEL_NONE, err, sizeof(err));
@@ -276,6 +292,11 @@ int main(int argc, char **argv)
 				"skipped; first: %s", config.malformed,
 				config.error);
 		}
+	}
+	/* The state at TIME: what had expired by TIME is gone too. */
+	if (opt.at_ns != INT64_MAX && opt.expiry_grace_s >= 0) {
+		ultrace_registry_expire(registry,
+			opt.at_ns / 1000000000 - opt.expiry_grace_s);
 	}
 	stats = ultrace_registry_borrow_stats(registry);
 	if (stats->discarded_events > 0 || stats->discarded_packets > 0) {

@@ -174,3 +174,28 @@ void ultrace_time_format_s(int64_t s, char *buf, size_t len)
 		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		tm.tm_min, tm.tm_sec);
 }
+
+int ultrace_grace_parse(const char *text, int64_t *seconds)
+{
+	int64_t value = 0;
+	const char *p;
+
+	if (strcmp(text, "off") == 0) {
+		*seconds = -1;
+		return 0;
+	}
+	if (*text == '\0') {
+		return -1;
+	}
+	for (p = text; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9') {
+			return -1;
+		}
+		value = value * 10 + (*p - '0');
+		if (value > INT64_C(10) * 366 * 86400) {
+			return -1;
+		}
+	}
+	*seconds = value;
+	return 0;
+}

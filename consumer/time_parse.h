@@ -18,6 +18,12 @@
  */
 int ultrace_time_parse(const char *text, int64_t *ns);
 
+/*
+ * A TTL grace in seconds, as --expiry-grace takes it: digits (0 to ten
+ * years), or "off" (*seconds = -1). Returns 0, or -1 if malformed.
+ */
+int ultrace_grace_parse(const char *text, int64_t *seconds);
+
 /* "2026-11-23T09:40:33.999419103Z" (UTC); buf needs 31 bytes. */
 void ultrace_time_format_ns(int64_t ns, char *buf, size_t len);
 /* "2026-11-23T09:40:33Z" from unix seconds; buf needs 21 bytes. */

@@ -31,6 +31,12 @@ struct ultrace_follower {
 	struct ultrace_replay_graph *graph;
 	/* Event-to-applied delays since the last take (under `lock`). */
 	struct ultrace_lag_histogram lag;
+	/* ...and over the whole life (under `lock`). */
+	struct ultrace_lag_histogram lag_total;
+	/* The current attachment's sink configuration (under `lock`). */
+	struct ultrace_registry_sink_config config;
+	uint64_t malformed_before;    /* of earlier attachments */
+	uint64_t reattachments;
 	/* When the live session was lost (realtime s), 0 while attached. */
 	int64_t lost_at;
 };
@@ -110,21 +116,32 @@ static void note_attached(struct ultrace_follower *f)
 static enum ultrace_replay_status follow_once(struct ultrace_follower *f,
 		int *got_data)
 {
-	struct ultrace_registry_sink_config config;
+	struct ultrace_registry_sink_config *config = &f->config;
 	struct ultrace_replay_graph *graph;
 	enum ultrace_replay_status status = ULTRACE_REPLAY_ERROR;
+	int64_t trace_now_ns;
 	char err[4096];
 
-	memset(&config, 0, sizeof(config));
-	config.registry = f->registry;
-	config.stop_after_ns = INT64_MAX;
+	pthread_mutex_lock(f->lock);
+	f->malformed_before += config->malformed;
+	trace_now_ns = config->trace_now_ns;
+	memset(config, 0, sizeof(*config));
+	config->registry = f->registry;
+	config->stop_after_ns = INT64_MAX;
 	/* A daemon keeps serving: malformed events are counted, not fatal. */
-	config.keep_going = 1;
-	config.lock = f->lock;
-	config.lag = f->options.live_url != NULL ? &f->lag : NULL;
+	config->keep_going = 1;
+	config->lock = f->lock;
+	if (f->options.live_url != NULL) {
+		config->lag = &f->lag;
+		config->lag_total = &f->lag_total;
+	}
+	config->expiry_grace_s = f->options.expiry_grace_s;
+	/* The trace clock never goes back across reattachments. */
+	config->trace_now_ns = trace_now_ns;
+	pthread_mutex_unlock(f->lock);
 	*got_data = 0;
 
-	graph = build_graph(f, &config, err, sizeof(err));
+	graph = build_graph(f, config, err, sizeof(err));
 	if (graph == NULL) {
 		ULTRACE_ERR("%s", err);
 		return ULTRACE_REPLAY_ERROR;
@@ -132,6 +149,20 @@ static enum ultrace_replay_status follow_once(struct ultrace_follower *f,
 	publish_graph(f, graph);
 	if (atomic_load(&f->stop)) {
 		ultrace_replay_graph_interrupt(graph);
+	}
+	if (f->options.live_url != NULL) {
+		struct timespec now;
+
+		/*
+		 * lttng-live starts at "now": whatever the registrar did
+		 * before is unseen until its next statedump.
+		 */
+		clock_gettime(CLOCK_REALTIME, &now);
+		pthread_mutex_lock(f->lock);
+		ultrace_registry_mark_suspect(f->registry,
+			(int64_t) now.tv_sec * 1000000000 + now.tv_nsec,
+			ULTRACE_SUSPECT_ATTACH);
+		pthread_mutex_unlock(f->lock);
 	}
 	set_state(f, ULTRACE_FOLLOWER_FOLLOWING);
 	while (!atomic_load(&f->stop)) {
@@ -200,6 +231,9 @@ static void *follower_main(void *arg)
 		if (got_data) {
 			backoff_s = 1;
 		}
+		pthread_mutex_lock(f->lock);
+		f->reattachments++;
+		pthread_mutex_unlock(f->lock);
 		if (f->lost_at == 0) {
 			f->lost_at = (int64_t) now.tv_sec;
 		}
@@ -256,6 +290,22 @@ void ultrace_follower_take_lag(struct ultrace_follower *f,
 	*out = f->lag;
 	ultrace_lag_reset(&f->lag);
 	pthread_mutex_unlock(f->lock);
+}
+
+void ultrace_follower_get_health(const struct ultrace_follower *f,
+		struct ultrace_follower_health *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->state = ultrace_follower_get_state(f);
+	out->malformed = f->malformed_before + f->config.malformed;
+	out->reattachments = f->reattachments;
+	out->lag_events = f->lag_total.count;
+	if (out->lag_events > 0) {
+		out->lag_p50_ns = ultrace_lag_percentile_ns(&f->lag_total, 500);
+		out->lag_p99_ns = ultrace_lag_percentile_ns(&f->lag_total, 990);
+		out->lag_max_ns = f->lag_total.max_ns;
+		out->last_lag_ns = f->config.last_lag_ns;
+	}
 }
 
 void ultrace_follower_destroy(struct ultrace_follower *f)

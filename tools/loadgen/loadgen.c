@@ -51,6 +51,10 @@ enum {
 	OPT_STATEDUMP_INTERVAL,
 	OPT_STATEDUMP_AT_END,
 	OPT_NO_PROVIDER,
+	OPT_STATEDUMP_PERIOD,
+	OPT_LINGER,
+	OPT_LOSE,
+	OPT_LOSE_RATIO,
 };
 
 struct lg_options {
@@ -59,6 +63,8 @@ struct lg_options {
 	const char *truth_at_file;
 	double truth_at;            /* seconds after start; < 0: none */
 	double statedump_interval;  /* seconds; 0: never */
+	double statedump_period;    /* rolling dump period, seconds; 0: none */
+	double linger;              /* seconds of dumps after the workload */
 	int statedump_at_end;
 	int no_provider;
 	int quiet;
@@ -84,6 +90,10 @@ static const struct option long_options[] = {
 		OPT_STATEDUMP_INTERVAL },
 	{ "statedump-at-end", no_argument, NULL, OPT_STATEDUMP_AT_END },
 	{ "no-provider", no_argument, NULL, OPT_NO_PROVIDER },
+	{ "statedump-period", required_argument, NULL, OPT_STATEDUMP_PERIOD },
+	{ "linger", required_argument, NULL, OPT_LINGER },
+	{ "lose", required_argument, NULL, OPT_LOSE },
+	{ "lose-ratio", required_argument, NULL, OPT_LOSE_RATIO },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -127,6 +137,18 @@ static void usage(FILE *out)
 "      --statedump-interval S emit a full statedump every S seconds\n"
 "                             (default 0: never)\n"
 "      --statedump-at-end     emit a full statedump just before exit\n"
+"      --statedump-period S   rolling statedump: re-emit every contact once\n"
+"                             every S seconds, a few slots every 5 ms (the\n"
+"                             rate is bounded by users x max-contacts / S),\n"
+"                             one dump after the other (default 0: off)\n"
+"      --linger S             after the workload, keep running the dumps\n"
+"                             for S seconds with no other event\n"
+"\n"
+"Faults:\n"
+"      --lose KIND[,KIND]...  apply but do not emit events of these kinds\n"
+"                             (insert, update, delete, expire, all): lost\n"
+"                             events, as a full ring buffer loses them\n"
+"      --lose-ratio P         share of those events lost, 0..1 (default 1)\n"
 "\n"
 "Other:\n"
 "      --no-provider          do not load the LTTng-UST provider (events\n"
@@ -195,6 +217,46 @@ end:
 	return ret;
 }
 
+/* "insert,expire" or "all" into a mask of 1 << enum lg_count. */
+static int parse_lose_kinds(const char *arg, unsigned int *mask)
+{
+	static const struct {
+		const char *name;
+		unsigned int bits;
+	} kinds[] = {
+		{ "insert", 1u << LG_COUNT_INSERT },
+		{ "update", (1u << LG_COUNT_UPDATE) | (1u << LG_COUNT_REFRESH) },
+		{ "delete", 1u << LG_COUNT_DELETE },
+		{ "expire", 1u << LG_COUNT_EXPIRE },
+		{ "all", (1u << LG_COUNT_NR) - 1 },
+	};
+	const char *p = arg;
+
+	*mask = 0;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+			if (strlen(kinds[i].name) == len &&
+					strncmp(kinds[i].name, p, len) == 0) {
+				*mask |= kinds[i].bits;
+				break;
+			}
+		}
+		if (i == sizeof(kinds) / sizeof(kinds[0])) {
+			ULTRACE_ERR("--lose: '%.*s' is not insert, update, "
+				"delete, expire or all", (int) len, p);
+			return -1;
+		}
+		p += len;
+		if (*p == ',') {
+			p++;
+		}
+	}
+	return 0;
+}
+
 /* 0 to run, EXIT_SUCCESS + 1 after --help/--version, or EXIT_USAGE. */
 static int parse_options(int argc, char **argv, struct lg_options *opts)
 {
@@ -212,6 +274,7 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 	cfg->expires_min = 60;
 	cfg->expires_max = 3600;
 	cfg->expire_ratio = 0.1;
+	cfg->lose_ratio = 1.0;
 	opts->truth_at = -1;
 
 	opterr = 0;
@@ -317,6 +380,29 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 			break;
 		case OPT_STATEDUMP_AT_END:
 			opts->statedump_at_end = 1;
+			break;
+		case OPT_STATEDUMP_PERIOD:
+			if (parse_double(name, optarg, 0, LG_MAX_SECONDS, &dbl)) {
+				goto end;
+			}
+			opts->statedump_period = dbl;
+			break;
+		case OPT_LINGER:
+			if (parse_double(name, optarg, 0, LG_MAX_SECONDS, &dbl)) {
+				goto end;
+			}
+			opts->linger = dbl;
+			break;
+		case OPT_LOSE:
+			if (parse_lose_kinds(optarg, &cfg->lose_kinds)) {
+				goto end;
+			}
+			break;
+		case OPT_LOSE_RATIO:
+			if (parse_double(name, optarg, 0, 1,
+					&cfg->lose_ratio)) {
+				goto end;
+			}
 			break;
 		case OPT_NO_PROVIDER:
 			opts->no_provider = 1;
@@ -456,15 +542,20 @@ static int64_t seconds_to_ns(double s)
 }
 
 /*
- * The main thread while workers run: the --truth-at snapshot and the
- * periodic statedumps, each between two events of every worker.
+ * The main thread while workers run (and --linger after): the --truth-at
+ * snapshot, the periodic full statedumps and the rolling one, each between
+ * two events of every worker.
  */
 static int supervise(struct lg_run *run, const struct lg_options *opts,
 		uint64_t *dump_id, int *truth_at_done)
 {
+	struct lg_rolling_dump rolling;
 	int64_t truth_at_ns = INT64_MAX, next_dump_ns = INT64_MAX;
+	int64_t linger_end_ns = INT64_MAX;
+	size_t slots_per_tick = 0;
 	int ret = 0;
 
+	memset(&rolling, 0, sizeof(rolling));
 	if (opts->truth_at_file != NULL) {
 		truth_at_ns = run->start_mono_ns + seconds_to_ns(opts->truth_at);
 	}
@@ -472,10 +563,25 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 		next_dump_ns = run->start_mono_ns +
 			seconds_to_ns(opts->statedump_interval);
 	}
-	while (atomic_load(&run->running) > 0) {
+	if (opts->statedump_period > 0) {
+		/* Every slot once per period, a share of them each tick. */
+		slots_per_tick = (size_t) ((double) lg_snapshot_total_slots(run) *
+			(double) LG_POLL_NS /
+			(double) seconds_to_ns(opts->statedump_period)) + 1;
+	}
+	for (;;) {
 		int64_t now = lg_now_ns(CLOCK_MONOTONIC);
 		int64_t wake = now + LG_POLL_NS;
 
+		if (atomic_load(&run->running) == 0) {
+			if (linger_end_ns == INT64_MAX) {
+				linger_end_ns = now +
+					seconds_to_ns(opts->linger);
+			}
+			if (now >= linger_end_ns || atomic_load(&run->stop)) {
+				break;
+			}
+		}
 		if (!*truth_at_done && now >= truth_at_ns) {
 			*truth_at_done = 1;
 			if (lg_snapshot_truth(run, opts->truth_at_file, 1)) {
@@ -493,6 +599,10 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 			}
 			continue;
 		}
+		if (slots_per_tick > 0 && !atomic_load(&run->stop)) {
+			lg_snapshot_rolling_step(run, &rolling, dump_id,
+				slots_per_tick);
+		}
 		if (!*truth_at_done && truth_at_ns < wake) {
 			wake = truth_at_ns;
 		}
@@ -500,6 +610,10 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 			wake = next_dump_ns;
 		}
 		lg_sleep_until(wake);
+	}
+	/* A rolling dump under way is finished, not left open. */
+	if (rolling.active) {
+		lg_snapshot_rolling_step(run, &rolling, dump_id, SIZE_MAX);
 	}
 	return ret;
 }
@@ -509,6 +623,7 @@ static void print_summary(const struct lg_run *run, int64_t elapsed_ns,
 {
 	uint64_t counts[LG_COUNT_NR] = { 0 };
 	uint64_t total = 0;
+	uint64_t lost = 0;
 	double secs = (double) elapsed_ns / 1e9;
 	uint32_t i;
 	int k;
@@ -517,6 +632,7 @@ static void print_summary(const struct lg_run *run, int64_t elapsed_ns,
 		for (k = 0; k < LG_COUNT_NR; k++) {
 			counts[k] += run->threads[i]->counts[k];
 		}
+		lost += run->threads[i]->lost;
 	}
 	for (k = 0; k < LG_COUNT_NR; k++) {
 		total += counts[k];
@@ -530,6 +646,10 @@ static void print_summary(const struct lg_run *run, int64_t elapsed_ns,
 		counts[LG_COUNT_REFRESH], counts[LG_COUNT_DELETE],
 		counts[LG_COUNT_EXPIRE], lg_snapshot_count(run), dumps, secs,
 		secs > 0 ? (double) total / secs : 0.0);
+	if (lost > 0) {
+		ULTRACE_NOTICE("%" PRIu64 " of those events were lost on "
+			"purpose (--lose): applied, never emitted", lost);
+	}
 }
 
 int main(int argc, char **argv)

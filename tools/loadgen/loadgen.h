@@ -39,6 +39,10 @@ struct lg_config {
 	int64_t expires_min;        /* registration lifetime, seconds */
 	int64_t expires_max;
 	double expire_ratio;        /* share of contacts that never refresh */
+	/* Fault injection: events of these kinds (bit 1 << enum lg_count)
+	 * are applied but, with probability lose_ratio, not emitted. */
+	unsigned int lose_kinds;
+	double lose_ratio;
 };
 
 /*
@@ -112,6 +116,7 @@ struct lg_thread {
 	size_t heap_len;
 	size_t heap_cap;
 	uint64_t counts[LG_COUNT_NR];
+	uint64_t lost;              /* events --lose kept from the tracer */
 	int64_t finish_mono_ns;     /* when the worker stopped */
 	pthread_t pthread;
 	int started;
@@ -150,6 +155,23 @@ void lg_thread_borrow_contact(const struct lg_thread *t, uint32_t slot,
 int lg_snapshot_truth(struct lg_run *run, const char *path, int write_ts);
 /* snapshot.c: a full statedump; returns the number of contacts dumped. */
 uint64_t lg_snapshot_statedump(struct lg_run *run, uint64_t dump_id);
+/*
+ * snapshot.c: a rolling (anti-entropy) statedump, spread over time: each
+ * step emits the next `slots` slots under the state lock, so workers run
+ * between steps; a step with no dump active begins one.
+ */
+struct lg_rolling_dump {
+	int active;
+	uint64_t id;
+	uint32_t thread;            /* cursor: thread, then slot in it */
+	size_t slot;
+	uint64_t count;             /* contacts emitted so far */
+};
+/* Returns 1 when this step ended the dump (its count in d->count). */
+int lg_snapshot_rolling_step(struct lg_run *run, struct lg_rolling_dump *d,
+		uint64_t *dump_id, size_t slots);
+/* snapshot.c: slots over all threads (users x max contacts). */
+size_t lg_snapshot_total_slots(const struct lg_run *run);
 /* snapshot.c: contacts held over all threads. */
 uint64_t lg_snapshot_count(const struct lg_run *run);
 

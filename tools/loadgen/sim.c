@@ -316,6 +316,13 @@ static void emit(struct lg_thread *t, uint32_t slot, enum lg_count kind)
 {
 	struct ultrace_contact c;
 
+	if ((t->run->cfg->lose_kinds & (1u << kind)) != 0 &&
+			rng_chance(&t->rng, t->run->cfg->lose_ratio)) {
+		/* Applied, never emitted: what a lost event looks like. */
+		t->lost++;
+		t->counts[kind]++;
+		return;
+	}
 	lg_thread_borrow_contact(t, slot, &c);
 	switch (kind) {
 	case LG_COUNT_INSERT:

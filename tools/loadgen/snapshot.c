@@ -193,3 +193,58 @@ uint64_t lg_snapshot_statedump(struct lg_run *run, uint64_t dump_id)
 		count);
 	return count;
 }
+
+size_t lg_snapshot_total_slots(const struct lg_run *run)
+{
+	size_t total = 0;
+	uint32_t i;
+
+	for (i = 0; i < run->cfg->threads; i++) {
+		total += (size_t) run->threads[i]->nusers *
+			run->cfg->max_contacts;
+	}
+	return total;
+}
+
+int lg_snapshot_rolling_step(struct lg_run *run, struct lg_rolling_dump *d,
+		uint64_t *dump_id, size_t slots)
+{
+	struct ultrace_contact c;
+	int ended = 0;
+
+	pthread_rwlock_wrlock(&run->state_lock);
+	if (!d->active) {
+		memset(d, 0, sizeof(*d));
+		d->active = 1;
+		d->id = ++*dump_id;
+		ultrace_statedump_begin(d->id);
+	}
+	while (slots > 0 && d->thread < run->cfg->threads) {
+		const struct lg_thread *t = run->threads[d->thread];
+		size_t nslots = (size_t) t->nusers * run->cfg->max_contacts;
+
+		for (; slots > 0 && d->slot < nslots; d->slot++, slots--) {
+			if (t->slots[d->slot].used) {
+				lg_thread_borrow_contact(t, (uint32_t) d->slot,
+					&c);
+				ultrace_statedump_contact(d->id, &c);
+				d->count++;
+			}
+		}
+		if (d->slot == nslots) {
+			d->thread++;
+			d->slot = 0;
+		}
+	}
+	if (d->thread == run->cfg->threads) {
+		ultrace_statedump_end(d->id, d->count);
+		d->active = 0;
+		ended = 1;
+	}
+	pthread_rwlock_unlock(&run->state_lock);
+	if (ended) {
+		ULTRACE_INFO("rolling statedump %" PRIu64 ": %" PRIu64
+			" contacts", d->id, d->count);
+	}
+	return ended;
+}
