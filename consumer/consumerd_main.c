@@ -20,11 +20,19 @@
 #include "daemon.h"
 #include "log.h"
 #include "registry.h"
+#include "time_parse.h"
 #include "trace_follower.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
 #define EXIT_SESSION_ENDED 3
+
+/*
+ * Above usrloc's own expiry timer (Kamailio's timer_interval, 60 s by
+ * default) plus the consumer's lag: the registrar removes an expired
+ * contact first, and its expire event says so, unless it was lost.
+ */
+#define DEFAULT_EXPIRY_GRACE_S 120
 
 struct consumerd_options {
 	struct ultrace_follower_options follow;
@@ -55,6 +63,9 @@ static void usage(FILE *out)
 "                          reading), exit (exit with status 3)\n"
 "      --poll-ms=MS        wait between polls of an idle relay (default 5)\n"
 "      --retry-max=S       longest reattach backoff (default 30)\n"
+"      --expiry-grace=S    remove a contact S seconds after its expiry\n"
+"                          time (trace clock) if no expire or delete event\n"
+"                          came (default 120); off: never\n"
 "\n"
 "SNMP:\n"
 "  -x, --agentx-socket=ADDR  the master's AgentX socket (default net-snmp's,\n"
@@ -62,12 +73,16 @@ static void usage(FILE *out)
 "      --ping-interval=S   AgentX keepalive; a restarted master is rejoined\n"
 "                          within this (default 5)\n"
 "      --lookup-timeout=S  lookup table rows are reaped after S (default 60)\n"
+"      --health-oid=OID    serve the health scalars under this numeric OID\n"
+"                          (default " ULTRACE_SNMP_HEALTH_OID_DEFAULT ");\n"
+"                          none: do not serve them\n"
 "\n"
 "Monitoring:\n"
 "      --stats-interval=S  every S seconds log events applied, table sizes,\n"
-"                          tracer discards and the event-to-table lag\n"
-"                          (p50/p99/max over the interval); 0: only at\n"
-"                          exit (default 60)\n"
+"                          tracer discards, the event-to-table lag\n"
+"                          (p50/p99/max over the interval) and whether\n"
+"                          the tables are consistent or suspect; 0: only\n"
+"                          at exit (default 60)\n"
 "\n"
 "Daemon:\n"
 "  -f, --foreground        do not detach\n"
@@ -115,6 +130,8 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		{ "agentx-socket", required_argument, NULL, 'x' },
 		{ "ping-interval", required_argument, NULL, 'I' },
 		{ "lookup-timeout", required_argument, NULL, 'T' },
+		{ "health-oid", required_argument, NULL, 'O' },
+		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "stats-interval", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -127,11 +144,13 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *why;
 	int c;
 	int v;
 
 	memset(o, 0, sizeof(*o));
 	o->follow.on_end = ULTRACE_ON_END_RETRY;
+	o->follow.expiry_grace_s = DEFAULT_EXPIRY_GRACE_S;
 	o->follow.poll_ms = 5;
 	o->follow.retry_max_s = 30;
 	o->snmp.name = "ultrace";
@@ -187,6 +206,24 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 				return -1;
 			}
 			o->snmp.lookup_timeout_s = (unsigned int) v;
+			break;
+		case 'O':
+			if (ultrace_snmp_health_oid_check(optarg, &why) != 0) {
+				ULTRACE_ERR("--health-oid: `%s`: %s; give a "
+					"numeric OID (e.g. %s) or none",
+					optarg, why,
+					ULTRACE_SNMP_HEALTH_OID_DEFAULT);
+				return -1;
+			}
+			o->snmp.health_oid = optarg;
+			break;
+		case 'G':
+			if (ultrace_grace_parse(optarg,
+					&o->follow.expiry_grace_s) != 0) {
+				ULTRACE_ERR("--expiry-grace: `%s` is not a "
+					"number of seconds or off", optarg);
+				return -1;
+			}
 			break;
 		case 'i':
 			if (parse_int("--stats-interval", optarg, 0,
@@ -261,13 +298,104 @@ static int64_t monotonic_s(void)
 	return (int64_t) ts.tv_sec;
 }
 
-/* One line for operators: what was applied, lost, and how late. */
+/*
+ * The health scalars' view of the trace thread (the agent calls it with
+ * the registry lock held). `data` is the address of the follower pointer,
+ * NULL until the thread starts.
+ */
+static void health_extra(void *data, struct ultrace_snmp_health_extra *out)
+{
+	struct ultrace_follower *const *follower = data;
+	struct ultrace_follower_health h;
+
+	memset(out, 0, sizeof(*out));
+	if (*follower == NULL) {
+		out->source_state = ULTRACE_SNMP_SOURCE_STARTING;
+		return;
+	}
+	ultrace_follower_get_health(*follower, &h);
+	switch (h.state) {
+	case ULTRACE_FOLLOWER_STARTING:
+		out->source_state = ULTRACE_SNMP_SOURCE_STARTING;
+		break;
+	case ULTRACE_FOLLOWER_FOLLOWING:
+		out->source_state = ULTRACE_SNMP_SOURCE_FOLLOWING;
+		break;
+	case ULTRACE_FOLLOWER_RETRYING:
+		out->source_state = ULTRACE_SNMP_SOURCE_RETRYING;
+		break;
+	case ULTRACE_FOLLOWER_DONE:
+		out->source_state = ULTRACE_SNMP_SOURCE_DONE;
+		break;
+	case ULTRACE_FOLLOWER_FAILED:
+		out->source_state = ULTRACE_SNMP_SOURCE_FAILED;
+		break;
+	default:
+		out->source_state = ULTRACE_SNMP_SOURCE_UNKNOWN;
+		break;
+	}
+	out->malformed = h.malformed;
+	out->reattachments = h.reattachments;
+	out->lag_p50_ns = h.lag_p50_ns;
+	out->lag_p99_ns = h.lag_p99_ns;
+	out->lag_max_ns = h.lag_max_ns;
+	out->last_lag_ns = h.last_lag_ns;
+}
+
+/* "consistent", or "suspect since T (reason)". */
+static void format_health(const struct ultrace_registry_stats *st, char *buf,
+		size_t size)
+{
+	char since[32];
+
+	if (st->health != ULTRACE_REGISTRY_SUSPECT) {
+		snprintf(buf, size, "%s",
+			ultrace_registry_health_name(st->health));
+		return;
+	}
+	ultrace_time_format_ns(st->suspect_since_ns, since, sizeof(since));
+	snprintf(buf, size, "%s since %s (%s)",
+		ultrace_registry_health_name(st->health), since,
+		ultrace_suspect_reason_name(st->suspect_reason));
+}
+
+/*
+ * Log when the tables turn suspect or consistent again; `*last` is the
+ * health logged before (0: none yet, nothing to say at a consistent start).
+ */
+static void log_health_change(const struct ultrace_registry *registry,
+		pthread_mutex_t *lock, enum ultrace_registry_health *last)
+{
+	struct ultrace_registry_stats st;
+	char health[96];
+
+	pthread_mutex_lock(lock);
+	st = *ultrace_registry_borrow_stats(registry);
+	pthread_mutex_unlock(lock);
+	if (st.health == *last ||
+			(*last == 0 && st.health == ULTRACE_REGISTRY_CONSISTENT)) {
+		*last = st.health;
+		return;
+	}
+	*last = st.health;
+	format_health(&st, health, sizeof(health));
+	if (st.health == ULTRACE_REGISTRY_SUSPECT) {
+		ULTRACE_WARN("tables %s: they may differ from the registrar's "
+			"until a complete statedump", health);
+	} else {
+		ULTRACE_NOTICE("tables %s again: a complete statedump "
+			"confirmed them", health);
+	}
+}
+
+/* One line for operators: what was applied, lost, how late, how sure. */
 static void log_stats(struct ultrace_follower *follower,
 		const struct ultrace_registry *registry, pthread_mutex_t *lock,
 		enum ultrace_log_level level)
 {
 	struct ultrace_lag_histogram lag;
 	struct ultrace_registry_stats st;
+	char health[96];
 	uint64_t events = 0;
 	uint64_t anomalies = 0;
 	int k;
@@ -276,6 +404,7 @@ static void log_stats(struct ultrace_follower *follower,
 	pthread_mutex_lock(lock);
 	st = *ultrace_registry_borrow_stats(registry);
 	pthread_mutex_unlock(lock);
+	format_health(&st, health, sizeof(health));
 	for (k = 0; k < ULTRACE_EVENT_KIND_COUNT; k++) {
 		events += st.events[k];
 	}
@@ -284,12 +413,14 @@ static void log_stats(struct ultrace_follower *follower,
 	}
 	ultrace_log(level, "events %" PRIu64 ", users %" PRIu64 ", contacts %"
 		PRIu64 ", anomalies %" PRIu64 ", tracer discarded %" PRIu64
-		" events %" PRIu64 " packets; lag over %" PRIu64 " events: "
-		"p50 %.1f ms, p99 %.1f ms, max %.1f ms", events, st.users,
-		st.contacts, anomalies, st.discarded_events,
-		st.discarded_packets, lag.count,
-		ultrace_lag_percentile_ns(&lag, 500) / 1e6,
-		ultrace_lag_percentile_ns(&lag, 990) / 1e6, lag.max_ns / 1e6);
+		" events %" PRIu64 " packets, ttl expired %" PRIu64 ", "
+		"statedumps %" PRIu64 "; lag over %" PRIu64 " events: "
+		"p50 %.1f ms, p99 %.1f ms, max %.1f ms; tables %s", events,
+		st.users, st.contacts, anomalies, st.discarded_events,
+		st.discarded_packets, st.ttl_expired, st.dumps_complete,
+		lag.count, ultrace_lag_percentile_ns(&lag, 500) / 1e6,
+		ultrace_lag_percentile_ns(&lag, 990) / 1e6, lag.max_ns / 1e6,
+		health);
 }
 
 static int open_log_file(const char *path)
@@ -308,6 +439,7 @@ int main(int argc, char **argv)
 	struct ultrace_follower *follower = NULL;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct ultrace_snmp_source source;
+	enum ultrace_registry_health logged_health = 0;
 	int agent_up = 0;
 	int64_t next_stats;
 	int pidfile_made = 0;
@@ -348,8 +480,11 @@ int main(int argc, char **argv)
 		ULTRACE_ERR("out of memory");
 		goto end;
 	}
+	memset(&source, 0, sizeof(source));
 	source.registry = registry;
 	source.lock = &lock;
+	source.get_health_extra = health_extra;
+	source.health_data = &follower;
 	if (ultrace_snmp_agent_init(&opt.snmp, &source) != 0) {
 		ULTRACE_ERR("cannot start the SNMP subagent");
 		goto end;
@@ -377,6 +512,7 @@ int main(int argc, char **argv)
 			ULTRACE_ERR("SNMP event loop failed");
 			goto end;
 		}
+		log_health_change(registry, &lock, &logged_health);
 		if (ultrace_daemon_hup) {
 			ultrace_daemon_hup = 0;
 			if (opt.log_file != NULL &&

@@ -1,7 +1,8 @@
 /*
  * agent.c: the net-snmp AgentX subagent: session setup, the bounded poll
  * loop, connection state, shutdown; registers the tables and scalars of
- * the other files. Knows nothing of babeltrace2 or LTTng.
+ * the other files (the health group under its configured base). Knows
+ * nothing of babeltrace2 or LTTng.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -20,6 +21,7 @@
 
 #include "agent_internal.h"
 #include "contact_table.h"
+#include "health_scalars.h"
 #include "log.h"
 #include "lookup_table.h"
 #include "registrar_scalars.h"
@@ -110,6 +112,10 @@ static int register_everything(const struct ultrace_snmp_options *options,
 			0) {
 		ULTRACE_ERR("snmp: cannot register "
 			"kamailioSIPRegUserLookupTable");
+		return -1;
+	}
+	/* Logs what is wrong with the base OID itself. */
+	if (init_ultrace_health_scalars(source, options->health_oid) != 0) {
 		return -1;
 	}
 	return 0;

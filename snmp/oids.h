@@ -1,6 +1,7 @@
 /*
- * oids.h: every KAMAILIO-SIP-SERVER-MIB registrar OID ultrace serves, and
- * the column numbers of its tables. Plain numbers: no net-snmp, no registry.
+ * oids.h: every KAMAILIO-SIP-SERVER-MIB registrar OID ultrace serves, the
+ * column numbers of its tables, and the objects of ultrace's own health
+ * group. Plain numbers: no net-snmp, no registry.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -63,6 +64,37 @@ enum ultrace_lookup_column {
 	ULTRACE_LOOKUP_COL_ROW_STATUS = 4,    /* read-create RowStatus */
 	ULTRACE_LOOKUP_COL_MIN = ULTRACE_LOOKUP_COL_URI,
 	ULTRACE_LOOKUP_COL_MAX = ULTRACE_LOOKUP_COL_ROW_STATUS,
+};
+
+/*
+ * ultrace's health group: scalars base.N.0 under a configurable base
+ * (agent.h, ULTRACE_SNMP_HEALTH_OID_DEFAULT); doc/snmp.md, "Health".
+ */
+enum ultrace_health_object {
+	ULTRACE_HEALTH_EVENTS_APPLIED = 1,       /* Counter64 */
+	ULTRACE_HEALTH_EVENTS_DISCARDED = 2,     /* Counter64 */
+	ULTRACE_HEALTH_PACKETS_DISCARDED = 3,    /* Counter64 */
+	ULTRACE_HEALTH_ANOMALIES = 4,            /* Counter64 */
+	ULTRACE_HEALTH_LAST_EVENT_TIME = 5,      /* DateAndTime */
+	ULTRACE_HEALTH_LAG_P50 = 6,              /* Gauge32, ms */
+	ULTRACE_HEALTH_LAG_P99 = 7,              /* Gauge32, ms */
+	ULTRACE_HEALTH_LAG_MAX = 8,              /* Gauge32, ms */
+	ULTRACE_HEALTH_STATEDUMPS_COMPLETE = 9,  /* Counter64 */
+	ULTRACE_HEALTH_STATE = 10,               /* INTEGER */
+	ULTRACE_HEALTH_SUSPECT_SINCE = 11,       /* DateAndTime */
+	ULTRACE_HEALTH_SUSPECT_REASON = 12,      /* OCTET STRING */
+	ULTRACE_HEALTH_TTL_EXPIRED = 13,         /* Counter64 */
+	ULTRACE_HEALTH_TRUNCATED_VALUES = 14,    /* Counter64 */
+	ULTRACE_HEALTH_DUMP_REPAIRED = 15,       /* Counter64 */
+	ULTRACE_HEALTH_DUMP_REMOVED = 16,        /* Counter64 */
+	ULTRACE_HEALTH_MALFORMED_EVENTS = 17,    /* Counter64 */
+	ULTRACE_HEALTH_SOURCE_STATE = 18,        /* INTEGER */
+	ULTRACE_HEALTH_USERS = 19,               /* Gauge32 */
+	ULTRACE_HEALTH_CONTACTS = 20,            /* Gauge32 */
+	ULTRACE_HEALTH_REATTACHMENTS = 21,       /* Counter64 */
+	ULTRACE_HEALTH_LAG_LAST = 22,            /* Gauge32, ms */
+	ULTRACE_HEALTH_MIN = ULTRACE_HEALTH_EVENTS_APPLIED,
+	ULTRACE_HEALTH_MAX = ULTRACE_HEALTH_LAG_LAST,
 };
 
 #endif /* ULTRACE_SNMP_OIDS_H */

@@ -1,5 +1,6 @@
 /*
- * snmp_values.c: DateAndTime, q as a decimal string, UTF-8-safe cuts.
+ * snmp_values.c: DateAndTime, q as a decimal string, UTF-8-safe cuts,
+ * numeric OID parsing.
  * Pure functions: no net-snmp, no registry, no global state.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -174,4 +175,69 @@ size_t ultrace_snmp_utf8_cut(const char *s, size_t len, size_t max)
 		return max;
 	}
 	return lead + need > max ? lead : max;
+}
+
+/* The largest sub-identifier net-snmp 5.9's AgentX code carries intact. */
+#define AGENTX_SUBID_MAX UINT32_C(0x7fffffff)
+#define NOT_NUMERIC "not only digits and dots (names are not resolved)"
+
+size_t ultrace_snmp_oid_parse(const char *text, uint32_t *subids,
+		size_t max, const char **why)
+{
+	const char *p = text;
+	size_t n = 0;
+
+	if (text == NULL || *p == '\0') {
+		*why = "empty";
+		goto error;
+	}
+	if (*p == '.') {
+		p++;
+	}
+	for (;;) {
+		uint64_t v = 0;
+
+		if (*p < '0' || *p > '9') {
+			*why = *p == '\0' || *p == '.' ?
+				"an empty component" : NOT_NUMERIC;
+			goto error;
+		}
+		while (*p >= '0' && *p <= '9') {
+			v = v * 10 + (uint64_t) (*p - '0');
+			if (v > AGENTX_SUBID_MAX) {
+				*why = "a component of 2^31 or more (net-snmp's "
+					"AgentX code cannot carry it)";
+				goto error;
+			}
+			p++;
+		}
+		if (n == max) {
+			*why = "too many components";
+			goto error;
+		}
+		subids[n++] = (uint32_t) v;
+		if (*p == '\0') {
+			break;
+		}
+		if (*p != '.') {
+			*why = NOT_NUMERIC;
+			goto error;
+		}
+		p++;
+	}
+	if (n < 2) {
+		*why = "fewer than two components";
+		goto error;
+	}
+	if (subids[0] > 2) {
+		*why = "the first component is not 0, 1 or 2";
+		goto error;
+	}
+	if (subids[0] < 2 && subids[1] > 39) {
+		*why = "the second component is above 39 under 0 or 1";
+		goto error;
+	}
+	return n;
+error:
+	return 0;
 }

@@ -52,4 +52,18 @@ size_t ultrace_snmp_q_to_decimal(int32_t q, char *buf, size_t size);
  */
 size_t ultrace_snmp_utf8_cut(const char *s, size_t len, size_t max);
 
+/*
+ * Parse a numeric OID, dotted decimal with an optional leading dot
+ * ("1.3.6.1.4.1.8072.9999.9999.7637"), into at most `max` sub-identifiers.
+ * Refused, with *why set to a static sentence saying what is wrong: an
+ * empty string or component, anything but digits and dots, fewer than two
+ * or more than `max` components, a first arc above 2, a second arc above
+ * 39 under arcs 0 and 1 (X.690), and a component of 2^31 or more (net-snmp
+ * 5.9's AgentX code sign-extends those: the master would register another
+ * OID than the one asked for). Returns the number of sub-identifiers, or
+ * 0 if refused.
+ */
+size_t ultrace_snmp_oid_parse(const char *text, uint32_t *subids,
+		size_t max, const char **why);
+
 #endif /* ULTRACE_SNMP_VALUES_H */
