@@ -1,6 +1,7 @@
 /*
  * test_snmp_values.c: DateAndTime encoding (against gmtime_r and back),
- * q as the MIB's decimal string, and UTF-8-safe cuts of SnmpAdminStrings.
+ * q as the MIB's decimal string, UTF-8-safe cuts of SnmpAdminStrings, and
+ * the numeric OIDs --health-oid takes.
  * Pure functions only: no agent, no registry.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -173,12 +174,67 @@ static void test_utf8_cut(void)
 		"an invalid extra continuation is cut at 255");
 }
 
+/* `text` parses to exactly the `n` sub-identifiers `want`. */
+static void oid_parses(const char *text, const uint32_t *want, size_t n)
+{
+	uint32_t got[8];
+	const char *why = "(none)";
+	size_t len = ultrace_snmp_oid_parse(text, got, 8, &why);
+
+	if (!ok(len == n && memcmp(got, want, n * sizeof(*want)) == 0,
+			"`%s` parses to %zu sub-identifiers", text, n)) {
+		diag("got %zu (%s)", len, len == 0 ? why : "values differ");
+	}
+}
+
+/* `text` is refused, and the reason contains `because`. */
+static void oid_refused(const char *text, const char *because)
+{
+	uint32_t got[8];
+	const char *why = "";
+	size_t len = ultrace_snmp_oid_parse(text, got, 8, &why);
+
+	if (!ok(len == 0 && strstr(why, because) != NULL,
+			"`%s` refused: %s", text, because)) {
+		diag("got length %zu, reason \"%s\"", len, why);
+	}
+}
+
+static void test_oid_parse(void)
+{
+	static const uint32_t playpen[] = { 1, 3, 6, 1, 4, 1, 8072, 7637 };
+	static const uint32_t top[] = { 2, 999 };
+	static const uint32_t largest[] = { 1, 3, 2147483647 };
+	static const uint32_t zeros[] = { 0, 0 };
+
+	oid_parses("1.3.6.1.4.1.8072.7637", playpen, 8);
+	oid_parses(".1.3.6.1.4.1.8072.7637", playpen, 8);
+	oid_parses("2.999", top, 2);
+	oid_parses("1.3.2147483647", largest, 3);
+	oid_parses("0.0", zeros, 2);
+	oid_refused("1.3.2147483648", "2^31 or more");
+	oid_refused("1.3.99999999999999999999", "2^31 or more");
+	oid_refused("", "empty");
+	oid_refused(".", "an empty component");
+	oid_refused("1..3", "an empty component");
+	oid_refused("1.3.", "an empty component");
+	oid_refused("..1.3", "an empty component");
+	oid_refused("1.3.6.-1", "not only digits and dots");
+	oid_refused("1.3.6 ", "not only digits and dots");
+	oid_refused("iso.3.6", "not only digits and dots");
+	oid_refused("1", "fewer than two");
+	oid_refused("3.1", "not 0, 1 or 2");
+	oid_refused("1.40", "above 39");
+	oid_refused("1.3.6.1.4.1.8072.7637.1", "too many");
+}
+
 int main(void)
 {
 	test_rng_seed(42);
-	plan(52);
+	plan(71);
 	test_date_and_time();
 	test_preference();
 	test_utf8_cut();
+	test_oid_parse();
 	return exit_status();
 }
