@@ -20,7 +20,7 @@ NO_INSTANCE="No Such Instance currently exists at this OID"
 CONTACT_ENTRY=$KAMAILIO_REG_CFG.7.1
 CONSUMERD_PID=
 
-plan 85
+plan 86
 
 # dat UNIX_S: the DateAndTime the agent serves for that second, as
 # snmpget prints it.
@@ -119,6 +119,11 @@ check $H 16 "Counter64: 1" "dumpRemoved: the contact the dump left out"
 check $H 1 "Counter64: 17" "eventsApplied: 8 + begin + 7 rows + end"
 check $H 5 "$(dat $((T0 + 300000)))" "lastEventTime: the statedump"
 check $H 20 "Gauge32: 7" "contacts after the dump"
+# A restarted master gets the group again with the tables.
+stop_snmpd
+start_snmpd
+wait_value "$H.20.0" "Gauge32: 7"
+check $H 20 "Gauge32: 7" "after snmpd restarts, the group is registered again"
 stop_fixture
 is "$FIXTURE_STATUS" 0 "the fixture (under valgrind) stops cleanly, no leak"
 
@@ -184,9 +189,12 @@ refused --expiry-grace=soon "not a number of seconds or off" "a bad grace"
 
 # --- ultrace-consumerd serves its trace thread's state ------------------
 # No relay daemon listens on port 1: the thread retries; the registry is
-# empty. Under a third base.
+# empty. Under a third base, and under valgrind.
 start_consumerd() {
-	"$CONSUMERD" -f --live net://127.0.0.1:1/host/h/s \
+	${LIBTOOL:-libtool} --mode=execute valgrind --quiet --leak-check=full \
+		--errors-for-leak-kinds=definite --error-exitcode=99 \
+		--log-file="$WORK/valgrind-consumerd.log" \
+		"$CONSUMERD" -f --live net://127.0.0.1:1/host/h/s \
 		--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
 		--health-oid=$H3 --expiry-grace=off --stats-interval 1 \
 		--log-file "$WORK/consumerd.log" &
@@ -202,7 +210,7 @@ stop_consumerd() {
 }
 trap 'stop_consumerd; snmp_teardown' EXIT
 start_consumerd
-wait_agent 10
+wait_agent 30
 ok $? "ultrace-consumerd registers with snmpd" ||
 	tail -n 5 "$WORK/consumerd.log" | sed 's/^/# /'
 wait_value "$H3.18.0" "INTEGER: 3"
@@ -214,4 +222,5 @@ grep -q "; tables \(consistent\|suspect since\)" "$WORK/consumerd.log"
 ok $? "the periodic stats line says whether the tables are consistent" ||
 	tail -n 3 "$WORK/consumerd.log" | sed 's/^/# /'
 stop_consumerd
-is "$CONSUMERD_STATUS" 0 "SIGTERM stops ultrace-consumerd with status 0"
+is "$CONSUMERD_STATUS" 0 "SIGTERM stops ultrace-consumerd (valgrind clean) with status 0" ||
+	sed 's/^/# /' "$WORK"/valgrind-consumerd.log
