@@ -99,6 +99,8 @@ static void json_str(FILE *out, struct ultrace_str s)
 	fputc('"', out);
 	while (p != NULL && i < s.len) {
 		unsigned char ch = p[i];
+		unsigned char lo;
+		unsigned char hi;
 		size_t need = 0;
 		size_t k;
 
@@ -117,14 +119,29 @@ static void json_str(FILE *out, struct ultrace_str s)
 			i++;
 			continue;
 		}
+		/*
+		 * Well-formed sequences only (RFC 3629): the second octet's
+		 * range also rules out overlong forms, UTF-16 surrogates
+		 * (ED A0..BF) and code points above U+10FFFF.
+		 */
+		lo = 0x80;
+		hi = 0xbf;
 		if (ch >= 0xc2 && ch <= 0xdf) {
 			need = 1;
 		} else if (ch >= 0xe0 && ch <= 0xef) {
 			need = 2;
+			lo = ch == 0xe0 ? 0xa0 : 0x80;
+			hi = ch == 0xed ? 0x9f : 0xbf;
 		} else if (ch >= 0xf0 && ch <= 0xf4) {
 			need = 3;
+			lo = ch == 0xf0 ? 0x90 : 0x80;
+			hi = ch == 0xf4 ? 0x8f : 0xbf;
 		}
-		for (k = 1; need != 0 && k <= need; k++) {
+		if (need != 0 && (i + 1 >= s.len || p[i + 1] < lo ||
+				p[i + 1] > hi)) {
+			need = 0;
+		}
+		for (k = 2; need != 0 && k <= need; k++) {
 			if (i + k >= s.len || (p[i + k] & 0xc0) != 0x80) {
 				need = 0;
 			}

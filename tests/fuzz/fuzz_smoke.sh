@@ -1,0 +1,46 @@
+#!/bin/sh
+# fuzz_smoke.sh: a bounded real fuzzing pass in `make check`: builds the
+# libFuzzer harnesses with clang (`make fuzz-build`) and runs each for
+# FUZZ_SMOKE_SECONDS (30), seeded with the committed corpus; any crash,
+# sanitizer report or failed check fails the test, and so does a missing
+# clang: this test is never skipped. New inputs and crashers go to a
+# scratch directory, not the source tree (`make fuzz` keeps them).
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+. "$ULTRACE_SRCDIR/tests/utils/tap.sh"
+: "${ULTRACE_BUILDDIR:?run through make check (ULTRACE_BUILDDIR unset)}"
+
+SECONDS_EACH=${FUZZ_SMOKE_SECONDS:-30}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-fuzz.XXXXXX") || bail_out "mktemp failed"
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
+
+plan 4
+
+command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1
+ok $? "clang is installed (tools/setup-deps: clang, libclang-rt-14-dev)"
+
+# The sub-make only runs fuzz.sh; MAKEFLAGS from `make check` is dropped
+# so that it neither waits on the check's job server nor inherits -k.
+env -u MAKEFLAGS -u MFLAGS make -s -C "$ULTRACE_BUILDDIR" fuzz-build \
+	${FUZZ_CC:+FUZZ_CC="$FUZZ_CC"} >"$WORK/build.log" 2>&1
+ok $? "the harnesses build with clang, libFuzzer, ASan and UBSan" ||
+	tail -n 20 "$WORK/build.log" | sed 's/^/# /'
+
+for t in fuzz_trace fuzz_events; do
+	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
+		FUZZ_WORK="$WORK/work" FUZZ_ARTIFACTS="$WORK/crashers" \
+		FUZZ_SECONDS=$SECONDS_EACH \
+		sh "$ULTRACE_SRCDIR/tests/fuzz/fuzz.sh" run "$t" \
+		>"$WORK/$t.out" 2>&1
+	rc=$?
+	sed 's/^/# /' "$WORK/$t.out"
+	ok $rc "$t: ${SECONDS_EACH} s of fuzzing, no crash" || {
+		tail -n 40 "$WORK/work/$t.log" | sed 's/^/# /'
+		for f in "$WORK/crashers/$t"/*; do
+			[ -f "$f" ] || continue
+			diag "crasher $(basename "$f") (base64, add it to tests/fuzz/crashers/$t/):"
+			base64 "$f" | head -n 200 | sed 's/^/# /'
+		done
+	}
+done
