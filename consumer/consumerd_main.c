@@ -372,8 +372,8 @@ static void log_health_change(const struct ultrace_registry *registry,
 	pthread_mutex_lock(lock);
 	st = *ultrace_registry_borrow_stats(registry);
 	pthread_mutex_unlock(lock);
-	if (st.health == *last ||
-			(*last == 0 && st.health == ULTRACE_REGISTRY_CONSISTENT)) {
+	if (st.health == *last || (*last == 0 &&
+			st.health == ULTRACE_REGISTRY_CONSISTENT)) {
 		*last = st.health;
 		return;
 	}

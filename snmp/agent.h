@@ -86,9 +86,9 @@ struct ultrace_snmp_source {
 };
 
 /*
- * Whether `text` is a usable health_oid: "none", or a numeric OID that
- * ultrace_snmp_oid_parse() accepts, with room for object.instance, and
- * neither inside nor above the KAMAILIO-SIP-SERVER-MIB objects served.
+ * Whether `text` is a usable health_oid: NULL, "none", or a numeric OID
+ * that ultrace_snmp_oid_parse() accepts, with room for object.instance,
+ * and neither inside nor above the KAMAILIO-SIP-SERVER-MIB objects served.
  * 0, or -1 with *why set to a static sentence saying what is wrong.
  */
 int ultrace_snmp_health_oid_check(const char *text, const char **why);

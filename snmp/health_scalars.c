@@ -250,7 +250,9 @@ int ultrace_snmp_health_oid_check(const char *text, const char **why)
 {
 	oid base[HEALTH_BASE_MAX];
 
-	if (text != NULL && strcmp(text, ULTRACE_SNMP_HEALTH_OID_NONE) == 0) {
+	/* NULL: the default, which is usable. */
+	if (text == NULL ||
+			strcmp(text, ULTRACE_SNMP_HEALTH_OID_NONE) == 0) {
 		return 0;
 	}
 	return parse_base(text, base, why) > 0 ? 0 : -1;

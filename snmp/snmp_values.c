@@ -205,8 +205,9 @@ size_t ultrace_snmp_oid_parse(const char *text, uint32_t *subids,
 		while (*p >= '0' && *p <= '9') {
 			v = v * 10 + (uint64_t) (*p - '0');
 			if (v > AGENTX_SUBID_MAX) {
-				*why = "a component of 2^31 or more (net-snmp's "
-					"AgentX code cannot carry it)";
+				*why = "a component of 2^31 or more "
+					"(net-snmp's AgentX code cannot "
+					"carry it)";
 				goto error;
 			}
 			p++;
