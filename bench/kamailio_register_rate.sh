@@ -19,7 +19,7 @@ bail_out() {
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
 ultrace_isolate "$@"
 
-SMOKE=0 RUNS=3 CALLS=20000
+SMOKE=0 RUNS=7 CALLS=20000
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--smoke) SMOKE=1 ;;
@@ -148,11 +148,28 @@ one() {
 
 : >"$WORK/walks"
 : >"$WORK/traced"
+for c in none ultrace snmpstats; do
+	: >"$WORK/$c"
+done
+# One round first, not counted: page cache and sipp warmed for every case.
+if [ $SMOKE -eq 0 ]; then
+	for c in none ultrace snmpstats; do
+		one $c 0
+		: >"$WORK/$c"
+	done
+	: >"$WORK/walks"
+	: >"$WORK/traced"
+fi
 r=1
 while [ $r -le "$RUNS" ]; do
-	# Interleaved, so that a noisy moment of the machine hits every case.
-	for c in none ultrace snmpstats; do
-		: >>"$WORK/$c"
+	# Interleaved, and the order rotated each round, so that a noisy
+	# moment of the machine, or a position in the round, hits every case.
+	case $((r % 3)) in
+	1) order="none ultrace snmpstats" ;;
+	2) order="ultrace snmpstats none" ;;
+	0) order="snmpstats none ultrace" ;;
+	esac
+	for c in $order; do
 		one $c $r
 	done
 	r=$((r + 1))
@@ -173,7 +190,10 @@ echo "on loopback, \`doc/examples/kamailio.cfg\` (children=2, usrloc db_mode 0)"
 echo "for every case, a fresh Kamailio per run; each call one REGISTER of a"
 echo "new user (\`tests/integration/sipp/reg_rate.xml\`, unique AOR from"
 echo "[call_number], Expires 3600): $CALLS calls per run, $RUNS runs per case,"
-echo "interleaved; calls/s = successful calls / sipp's wall time. Command:"
+echo "interleaved (every round runs the three cases, in an order rotated from"
+echo "round to round, after one uncounted warm-up round); calls/s = successful"
+echo "calls / sipp's wall time; median and spread (min..max) of the runs."
+echo "Command:"
 echo
 echo '```'
 echo "sipp -sf tests/integration/sipp/reg_rate.xml -m $CALLS -r $RATE -l $LIMIT \\"

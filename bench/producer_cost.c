@@ -1,7 +1,9 @@
 /*
  * producer_cost.c: ns per ultrace_contact_insert() call, from 1..N threads,
- * with the provider not loaded, loaded without a session, or recording.
- * Benchmark only (bench/run); not a test.
+ * with the provider not loaded, loaded without a session, or recording;
+ * or, with --snmpstats, per call of the model of snmpstats' interprocess
+ * buffer (ipcbuf_model.c) with a drainer thread. Benchmark only
+ * (bench/run); not a test.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -12,14 +14,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "ipcbuf_model.h"
 #include "ultrace.h"
+
+/* usrloc's UL_CONTACT_INSERT. */
+#define UL_CONTACT_INSERT 1
 
 struct worker {
 	pthread_t thread;
 	uint64_t iterations;
 	unsigned int id;
+	/* The snmpstats model, or NULL: ultrace_contact_insert(). */
+	struct ipcbuf_model *ipcbuf;
+	int failed;
 	double ns_per_call;
+};
+
+struct drainer {
+	pthread_t thread;
+	struct ipcbuf_model *ipcbuf;
+	unsigned int interval_us;
+	volatile int stop;
+	uint64_t drained;
 };
 
 static int64_t now_ns(void)
@@ -63,18 +81,75 @@ static void *run(void *arg)
 
 	fill_contact(&c, aor, sizeof(aor), uri, sizeof(uri), w->id);
 	t0 = now_ns();
-	for (i = 0; i < w->iterations; i++) {
-		c.cseq = (int32_t) i;
-		ultrace_contact_insert(&c);
+	if (w->ipcbuf != NULL) {
+		for (i = 0; i < w->iterations; i++) {
+			if (ipcbuf_model_contact_callback(w->ipcbuf, c.aor.s,
+					c.aor.len, c.contact.s, c.contact.len,
+					UL_CONTACT_INSERT) != 0) {
+				w->failed = 1;
+				break;
+			}
+		}
+	} else {
+		for (i = 0; i < w->iterations; i++) {
+			c.cseq = (int32_t) i;
+			ultrace_contact_insert(&c);
+		}
 	}
 	w->ns_per_call = (double) (now_ns() - t0) / (double) w->iterations;
 	return NULL;
+}
+
+/*
+ * snmpstats drains its buffer when an SNMP request reaches the tables;
+ * here a poller drains it every interval_us (0: back to back) while the
+ * producers run, contending for the same locks.
+ */
+static void *drain(void *arg)
+{
+	struct drainer *d = arg;
+
+	while (!d->stop) {
+		d->drained += ipcbuf_model_consume(d->ipcbuf);
+		if (d->interval_us > 0) {
+			usleep(d->interval_us);
+		}
+	}
+	d->drained += ipcbuf_model_consume(d->ipcbuf);
+	return NULL;
+}
+
+/*
+ * A registrar's shm has served traffic before: free fragments of the
+ * sizes asked wait in q_malloc's exact-size buckets. Without this, every
+ * allocation scans a thousand empty buckets up to the one big fragment
+ * of a fresh pool (--cold-pool), which no long-running server sees.
+ */
+static int warm_pool(struct ipcbuf_model *buf, uint64_t events)
+{
+	struct ultrace_contact c;
+	char aor[64];
+	char uri[96];
+	uint64_t i;
+
+	fill_contact(&c, aor, sizeof(aor), uri, sizeof(uri), 0);
+	for (i = 0; i < events; i++) {
+		if (ipcbuf_model_contact_callback(buf, c.aor.s, c.aor.len,
+				c.contact.s, c.contact.len,
+				UL_CONTACT_INSERT) != 0) {
+			return -1;
+		}
+	}
+	return ipcbuf_model_consume(buf) == events ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "no-provider", no_argument, NULL, 'n' },
+		{ "snmpstats", no_argument, NULL, 's' },
+		{ "drain-interval-us", required_argument, NULL, 'd' },
+		{ "cold-pool", no_argument, NULL, 'C' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "iterations", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
@@ -82,16 +157,32 @@ int main(int argc, char **argv)
 	unsigned int threads = 1;
 	uint64_t iterations = 1000000;
 	int load = 1;
-	struct worker *w;
+	int snmpstats = 0;
+	int cold = 0;
+	struct drainer d;
+	struct worker *w = NULL;
 	double sum = 0;
 	unsigned int i;
 	int c;
+	int ret = 1;
 	char err[512];
 
-	while ((c = getopt_long(argc, argv, "nt:i:", longopts, NULL)) != -1) {
+	memset(&d, 0, sizeof(d));
+	d.interval_us = 1000;
+	while ((c = getopt_long(argc, argv, "nsd:Ct:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			load = 0;
+			break;
+		case 's':
+			snmpstats = 1;
+			load = 0;
+			break;
+		case 'C':
+			cold = 1;
+			break;
+		case 'd':
+			d.interval_us = (unsigned int) strtoul(optarg, NULL, 10);
 			break;
 		case 't':
 			threads = (unsigned int) strtoul(optarg, NULL, 10);
@@ -100,7 +191,8 @@ int main(int argc, char **argv)
 			iterations = strtoull(optarg, NULL, 10);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [--no-provider] "
+			fprintf(stderr, "usage: %s [--no-provider | "
+				"--snmpstats [--drain-interval-us US] [--cold-pool]] "
 				"[--threads T] [--iterations N]\n", argv[0]);
 			return 2;
 		}
@@ -112,23 +204,57 @@ int main(int argc, char **argv)
 		fprintf(stderr, "producer_cost: %s\n", err);
 		return 1;
 	}
+	if (snmpstats) {
+		/* Room for every event even if the drainer never ran. */
+		d.ipcbuf = ipcbuf_model_create(64 * 1024 * 1024 +
+			(size_t) (threads * iterations * 256));
+		if (d.ipcbuf == NULL) {
+			fprintf(stderr, "producer_cost: no memory for the pool\n");
+			return 1;
+		}
+		if (!cold && warm_pool(d.ipcbuf, threads * iterations) != 0) {
+			goto end;
+		}
+		if (pthread_create(&d.thread, NULL, drain, &d) != 0) {
+			goto end;
+		}
+	}
 	w = calloc(threads, sizeof(*w));
 	if (w == NULL) {
-		return 1;
+		goto end;
 	}
 	for (i = 0; i < threads; i++) {
 		w[i].iterations = iterations;
 		w[i].id = i;
+		w[i].ipcbuf = d.ipcbuf;
 		if (pthread_create(&w[i].thread, NULL, run, &w[i]) != 0) {
-			return 1;
+			goto end;
 		}
 	}
+	ret = 0;
 	for (i = 0; i < threads; i++) {
 		pthread_join(w[i].thread, NULL);
 		sum += w[i].ns_per_call;
+		ret |= w[i].failed;
+	}
+	if (d.ipcbuf != NULL) {
+		d.stop = 1;
+		pthread_join(d.thread, NULL);
+		if (d.drained != threads * iterations) {
+			fprintf(stderr, "producer_cost: drained %" PRIu64
+				" of %" PRIu64 " events\n", d.drained,
+				threads * iterations);
+			ret = 1;
+		}
+	}
+	if (ret != 0) {
+		fprintf(stderr, "producer_cost: the pool ran out\n");
+		goto end;
 	}
 	/* Mean over threads of each thread's ns per call. */
 	printf("%.1f\n", sum / threads);
+end:
 	free(w);
-	return 0;
+	ipcbuf_model_destroy(d.ipcbuf);
+	return ret;
 }
