@@ -9,15 +9,17 @@
  *   CharString: shm_malloc(len + 1), memcpy, NUL) then appends the node
  *   under interprocessCBLock; consumeInterprocessBuffer() detaches the
  *   list under the same lock and shm_free()s the node and both strings.
- * - core/mem/q_malloc.c (the default "qm" shm manager, non-debug build):
- *   exact-size free buckets every 16 bytes up to 16 KiB, then power-of-two
- *   ones; malloc scans buckets upward from the size's own and splits; free
- *   puts the fragment back in its bucket (mem_join off, the default).
- *   Every shm_malloc()/shm_free() holds the one shm lock.
+ * - core/mem/q_malloc.c (the default "qm" shm manager, built as Debian's
+ *   kamailio 5.6.3 is: MEM_JOIN_FREE, no DBG_QM_MALLOC): exact-size free
+ *   buckets every 16 bytes up to 16 KiB, then power-of-two ones; malloc
+ *   scans buckets upward from the size's own and splits; free joins the
+ *   fragment with free neighbours (core parameter mem_join, 1 by default)
+ *   and puts it back in its bucket. Every shm_malloc()/shm_free() holds
+ *   the one shm lock.
  * - core/futexlock.h: the lock (FAST_LOCK, USE_FUTEX, ADAPTIVE_WAIT with
  *   1024 loops): cmpxchg, spin, then FUTEX_WAIT.
- * Left out, all in the baseline's favour: the debug fragment headers of
- * a MEMDBG build, the drainer's table updates (executeInterprocessBuffer-
+ * Left out, all in the baseline's favour: the file/function/line
+ * arguments of a DBG_SR_MEMORY build, the drainer's table updates (executeInterprocessBuffer-
  * Cmd allocates too, under the same shm lock), and process boundaries
  * (threads here, processes in Kamailio: the same shared memory and locks).
  *
@@ -112,6 +114,10 @@ struct qm_frag_lnk {
 	sizeof(struct qm_frag) + (f)->size))
 #define FRAG_NEXT(f) ((struct qm_frag *) ((char *) (f) + \
 	sizeof(struct qm_frag) + (f)->size + sizeof(struct qm_frag_end)))
+#define PREV_FRAG_END(f) ((struct qm_frag_end *) ((char *) (f) - \
+	sizeof(struct qm_frag_end)))
+#define FRAG_PREV(f) ((struct qm_frag *) ((char *) PREV_FRAG_END(f) - \
+	PREV_FRAG_END(f)->size - sizeof(struct qm_frag)))
 
 struct qm_block {
 	futex_lock_t lock;
@@ -119,6 +125,9 @@ struct qm_block {
 	unsigned long real_used;
 	unsigned long used;
 	unsigned long ffrags;
+	int mem_join;
+	struct qm_frag *first_frag;
+	struct qm_frag_end *last_frag_end;
 	struct qm_frag_lnk free_hash[QM_HASH_SIZE];
 };
 
@@ -165,7 +174,8 @@ static void qm_detach_free(struct qm_frag *frag)
 	FRAG_END(next)->prev_free = prev;
 }
 
-static struct qm_block *qm_init(char *address, unsigned long size)
+static struct qm_block *qm_init(char *address, unsigned long size,
+		int mem_join)
 {
 	struct qm_block *qm = (struct qm_block *) address;
 	struct qm_frag *first;
@@ -176,6 +186,7 @@ static struct qm_block *qm_init(char *address, unsigned long size)
 	size = (size - ROUNDUP(sizeof(*qm))) & ~(ROUNDTO - 1);
 	qm->size = size;
 	qm->real_used = FRAG_OVERHEAD;
+	qm->mem_join = mem_join;
 	for (h = 0; h < QM_HASH_SIZE; h++) {
 		qm->free_hash[h].head.u.nxt_free = &qm->free_hash[h].head;
 		qm->free_hash[h].tail.prev_free = &qm->free_hash[h].head;
@@ -185,6 +196,8 @@ static struct qm_block *qm_init(char *address, unsigned long size)
 	first = (struct qm_frag *) start;
 	first->size = size - FRAG_OVERHEAD;
 	FRAG_END(first)->size = first->size;
+	qm->first_frag = first;
+	qm->last_frag_end = FRAG_END(first);
 	qm_insert_free(qm, first);
 	return qm;
 }
@@ -253,6 +266,9 @@ static void *qm_malloc(struct qm_block *qm, unsigned long size)
 static void qm_free(struct qm_block *qm, void *p)
 {
 	struct qm_frag *f;
+	struct qm_frag *next;
+	struct qm_frag *prev;
+	unsigned long size;
 
 	if (p == NULL) {
 		return;
@@ -261,8 +277,34 @@ static void qm_free(struct qm_block *qm, void *p)
 	if (f->u.is_free) {
 		return;
 	}
-	qm->used -= f->size;
-	qm->real_used -= f->size;
+	size = f->size;
+	qm->used -= size;
+	qm->real_used -= size;
+	if (qm->mem_join) {
+		f->u.nxt_free = (void *) 0x1L;
+		next = FRAG_NEXT(f);
+		if ((char *) next < (char *) qm->last_frag_end &&
+				next->u.is_free) {
+			qm_detach_free(next);
+			size += next->size + FRAG_OVERHEAD;
+			qm->real_used -= FRAG_OVERHEAD;
+			qm->free_hash[get_hash(next->size)].no--;
+			qm->ffrags--;
+		}
+		if (f > qm->first_frag) {
+			prev = FRAG_PREV(f);
+			if (prev->u.is_free) {
+				qm_detach_free(prev);
+				size += prev->size + FRAG_OVERHEAD;
+				qm->real_used -= FRAG_OVERHEAD;
+				qm->free_hash[get_hash(prev->size)].no--;
+				qm->ffrags--;
+				f = prev;
+			}
+		}
+		f->size = size;
+		FRAG_END(f)->size = size;
+	}
 	qm_insert_free(qm, f);
 }
 
@@ -314,7 +356,7 @@ static char *copy_string(struct qm_block *shm, const char *s, size_t len)
 	return c;
 }
 
-struct ipcbuf_model *ipcbuf_model_create(size_t pool_bytes)
+struct ipcbuf_model *ipcbuf_model_create(size_t pool_bytes, int mem_join)
 {
 	struct ipcbuf_model *buf;
 	void *pool;
@@ -329,7 +371,7 @@ struct ipcbuf_model *ipcbuf_model_create(size_t pool_bytes)
 		goto error;
 	}
 	buf->pool_bytes = pool_bytes;
-	buf->shm = qm_init(pool, pool_bytes);
+	buf->shm = qm_init(pool, pool_bytes, mem_join);
 	buf->front = shm_malloc(buf->shm, sizeof(*buf->front));
 	buf->end = shm_malloc(buf->shm, sizeof(*buf->end));
 	buf->cb_lock = shm_malloc(buf->shm, sizeof(*buf->cb_lock));

@@ -15,9 +15,10 @@ struct ipcbuf_model;
 
 /*
  * A buffer whose nodes come from a private shared pool of pool_bytes
- * (Kamailio's shm: a q_malloc heap behind one futex lock). NULL on error.
+ * (Kamailio's shm: a q_malloc heap behind one futex lock); mem_join: free
+ * joins neighbour fragments (Kamailio's default, 1). NULL on error.
  */
-struct ipcbuf_model *ipcbuf_model_create(size_t pool_bytes);
+struct ipcbuf_model *ipcbuf_model_create(size_t pool_bytes, int mem_join);
 void ipcbuf_model_destroy(struct ipcbuf_model *buf);
 
 /*

@@ -120,10 +120,11 @@ static void *drain(void *arg)
 }
 
 /*
- * A registrar's shm has served traffic before: free fragments of the
- * sizes asked wait in q_malloc's exact-size buckets. Without this, every
- * allocation scans a thousand empty buckets up to the one big fragment
- * of a fresh pool (--cold-pool), which no long-running server sees.
+ * A registrar's shm has served traffic before: with --no-mem-join, free
+ * fragments of the sizes asked then wait in q_malloc's exact-size
+ * buckets. Without that (--cold-pool), or with mem_join (Kamailio's
+ * default: freed neighbours merge back), allocations scan empty buckets
+ * upward to a bigger fragment and split it.
  */
 static int warm_pool(struct ipcbuf_model *buf, uint64_t events)
 {
@@ -150,6 +151,7 @@ int main(int argc, char **argv)
 		{ "snmpstats", no_argument, NULL, 's' },
 		{ "drain-interval-us", required_argument, NULL, 'd' },
 		{ "cold-pool", no_argument, NULL, 'C' },
+		{ "no-mem-join", no_argument, NULL, 'J' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "iterations", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
@@ -159,6 +161,7 @@ int main(int argc, char **argv)
 	int load = 1;
 	int snmpstats = 0;
 	int cold = 0;
+	int mem_join = 1;
 	struct drainer d;
 	struct worker *w = NULL;
 	double sum = 0;
@@ -169,7 +172,7 @@ int main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.interval_us = 1000;
-	while ((c = getopt_long(argc, argv, "nsd:Ct:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nsd:CJt:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			load = 0;
@@ -180,6 +183,9 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			cold = 1;
+			break;
+		case 'J':
+			mem_join = 0;
 			break;
 		case 'd':
 			d.interval_us = (unsigned int) strtoul(optarg, NULL, 10);
@@ -192,7 +198,8 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s [--no-provider | "
-				"--snmpstats [--drain-interval-us US] [--cold-pool]] "
+				"--snmpstats [--drain-interval-us US] [--cold-pool] "
+				"[--no-mem-join]] "
 				"[--threads T] [--iterations N]\n", argv[0]);
 			return 2;
 		}
@@ -207,7 +214,7 @@ int main(int argc, char **argv)
 	if (snmpstats) {
 		/* Room for every event even if the drainer never ran. */
 		d.ipcbuf = ipcbuf_model_create(64 * 1024 * 1024 +
-			(size_t) (threads * iterations * 256));
+			(size_t) (threads * iterations * 256), mem_join);
 		if (d.ipcbuf == NULL) {
 			fprintf(stderr, "producer_cost: no memory for the pool\n");
 			return 1;

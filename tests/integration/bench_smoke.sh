@@ -12,7 +12,7 @@ trap 'rm -f "$out" "$out.err"' EXIT
 ok $? "bench/run --smoke exits 0" || sed 's/^/# /' "$out.err"
 
 num='[0-9]+(\.[0-9]+)?'
-rows=$(grep -cE "^\| (provider not loaded|provider loaded, no session|session active|snmpstats model, warm pool|snmpstats model, cold pool) \| [12] \| $num \| $num\.\.$num \| ${num}x \| [0-9]+ \| ${num}x \|\$" "$out")
+rows=$(grep -cE "^\| (provider not loaded|provider loaded, no session|session active|snmpstats model|snmpstats model, mem_join off) \| [12] \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \| ${num}x \| ${num}x \|\$" "$out")
 is "$rows" "10" "producer cost: 5 cases x 1 and 2 threads, ns and instructions, each a number"
 grep -q '^0 0 (must be 0' "$out"
 ok $? "producer runs report their tracer discards (none)"
