@@ -65,7 +65,6 @@ struct ultrace_registry {
 	/* The statedump in progress, if any. */
 	int dump_active;
 	int dump_tainted;                /* cannot sweep (out of memory) */
-	int dump_lossy;                  /* a loss was noted during it */
 	uint64_t dump_id;
 	uint64_t dump_generation;
 	uint64_t dump_seen;
@@ -518,25 +517,36 @@ static void contact_remove(struct ultrace_registry *registry,
 	}
 }
 
-void ultrace_registry_mark_suspect(struct ultrace_registry *registry,
-		int64_t since_ns, enum ultrace_suspect_reason reason)
+/*
+ * Something may have been missed between since_ns and until_ns: only a
+ * dump that begins after until_ns can vouch for the registry again.
+ */
+static void mark_suspect_range(struct ultrace_registry *registry,
+		int64_t since_ns, int64_t until_ns,
+		enum ultrace_suspect_reason reason)
 {
 	struct ultrace_registry_stats *st = &registry->stats;
 
 	if (since_ns <= 0) {
 		since_ns = st->last_event_ns;
 	}
+	if (until_ns < since_ns) {
+		until_ns = since_ns;
+	}
 	if (st->health != ULTRACE_REGISTRY_SUSPECT) {
 		st->health = ULTRACE_REGISTRY_SUSPECT;
 		st->suspect_reason = reason;
 		st->suspect_since_ns = since_ns;
 	}
-	if (since_ns > registry->last_suspect_mark_ns) {
-		registry->last_suspect_mark_ns = since_ns;
+	if (until_ns > registry->last_suspect_mark_ns) {
+		registry->last_suspect_mark_ns = until_ns;
 	}
-	if (registry->dump_active) {
-		registry->dump_lossy = 1;
-	}
+}
+
+void ultrace_registry_mark_suspect(struct ultrace_registry *registry,
+		int64_t since_ns, enum ultrace_suspect_reason reason)
+{
+	mark_suspect_range(registry, since_ns, since_ns, reason);
 }
 
 /* A complete dump that nothing put in doubt: the registry is the truth. */
@@ -691,7 +701,6 @@ static void dump_begin(struct ultrace_registry *registry,
 	}
 	registry->dump_active = 1;
 	registry->dump_tainted = 0;
-	registry->dump_lossy = 0;
 	registry->stats.dumps_begun++;
 	registry->dump_id = event->dump_id;
 	registry->dump_generation++;
@@ -779,8 +788,7 @@ static void dump_end(struct ultrace_registry *registry,
 	}
 	dump_sweep(registry);
 	registry->stats.dumps_complete++;
-	if (!registry->dump_lossy &&
-			registry->last_suspect_mark_ns <= registry->dump_begin_ns) {
+	if (registry->last_suspect_mark_ns < registry->dump_begin_ns) {
 		mark_consistent(registry, event->time_ns);
 	}
 }
@@ -856,26 +864,29 @@ end:
 	return status;
 }
 
+void ultrace_registry_note_loss(struct ultrace_registry *registry,
+		uint64_t events, uint64_t packets, int64_t begin_ns,
+		int64_t end_ns)
+{
+	registry->stats.discarded_events += events;
+	registry->stats.discarded_packets += packets;
+	if (events > 0 || packets > 0) {
+		mark_suspect_range(registry, begin_ns,
+			end_ns > 0 ? end_ns : registry->stats.last_event_ns,
+			ULTRACE_SUSPECT_DISCARDS);
+	}
+}
+
 void ultrace_registry_note_discarded_events(struct ultrace_registry *registry,
 		uint64_t count)
 {
-	registry->stats.discarded_events += count;
-	if (count > 0) {
-		ultrace_registry_mark_suspect(registry,
-			registry->stats.last_event_ns,
-			ULTRACE_SUSPECT_DISCARDS);
-	}
+	ultrace_registry_note_loss(registry, count, 0, 0, 0);
 }
 
 void ultrace_registry_note_discarded_packets(
 		struct ultrace_registry *registry, uint64_t count)
 {
-	registry->stats.discarded_packets += count;
-	if (count > 0) {
-		ultrace_registry_mark_suspect(registry,
-			registry->stats.last_event_ns,
-			ULTRACE_SUSPECT_DISCARDS);
-	}
+	ultrace_registry_note_loss(registry, 0, count, 0, 0);
 }
 
 uint64_t ultrace_registry_expire(struct ultrace_registry *registry,

@@ -129,6 +129,15 @@ void ultrace_registry_note_discarded_events(struct ultrace_registry *registry,
 		uint64_t count);
 void ultrace_registry_note_discarded_packets(
 		struct ultrace_registry *registry, uint64_t count);
+/*
+ * The same, with the trace-time range the tracer gives for the loss (0 when
+ * unknown: the last event's time stands in). A statedump that began after
+ * `end_ns` repairs such a loss and may declare the registry consistent;
+ * one that began before cannot.
+ */
+void ultrace_registry_note_loss(struct ultrace_registry *registry,
+		uint64_t events, uint64_t packets, int64_t begin_ns,
+		int64_t end_ns);
 
 /*
  * Something may have been missed at `since_ns` (trace time): the registry

@@ -142,11 +142,8 @@ static void note_discarded(struct registry_sink *sink, const bt_message *msg,
 	ULTRACE_WARN("tracer discarded %" PRIu64 "%s %s in %s between %s "
 		"and %s", count, has_count ? "" : " (or more)",
 		packets ? "packets" : "events", where, t0, t1);
-	if (packets) {
-		ultrace_registry_note_discarded_packets(registry, count);
-	} else {
-		ultrace_registry_note_discarded_events(registry, count);
-	}
+	ultrace_registry_note_loss(registry, packets ? 0 : count,
+		packets ? count : 0, begin_ns, end_ns);
 }
 
 /* Returns 1 to go on, 0 when the stop instant is passed, -1 on error. */

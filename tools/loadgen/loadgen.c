@@ -611,9 +611,15 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 		}
 		lg_sleep_until(wake);
 	}
-	/* A rolling dump under way is finished, not left open. */
-	if (rolling.active) {
-		lg_snapshot_rolling_step(run, &rolling, dump_id, SIZE_MAX);
+	/*
+	 * A rolling dump under way is finished at its own pace (within one
+	 * period), not left open nor flushed in one burst that a small ring
+	 * buffer would partly discard.
+	 */
+	while (rolling.active &&
+			!lg_snapshot_rolling_step(run, &rolling, dump_id,
+				slots_per_tick)) {
+		lg_sleep_until(lg_now_ns(CLOCK_MONOTONIC) + LG_POLL_NS);
 	}
 	return ret;
 }
