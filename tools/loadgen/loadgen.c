@@ -542,6 +542,28 @@ static int64_t seconds_to_ns(double s)
 }
 
 /*
+ * Visit the slots the time since the last step earns (credit carries the
+ * fraction over, so a small table is not dumped faster than its period).
+ * Returns 1 when this step ended a dump.
+ */
+static int rolling_step(struct lg_run *run, struct lg_rolling_dump *rolling,
+		uint64_t *dump_id, double slots_per_ns, double *credit,
+		int64_t *last_step_ns)
+{
+	int64_t now = lg_now_ns(CLOCK_MONOTONIC);
+	size_t slots;
+
+	*credit += slots_per_ns * (double) (now - *last_step_ns);
+	*last_step_ns = now;
+	slots = (size_t) *credit;
+	if (slots == 0 && rolling->active) {
+		return 0;
+	}
+	*credit -= (double) slots;
+	return lg_snapshot_rolling_step(run, rolling, dump_id, slots);
+}
+
+/*
  * The main thread while workers run (and --linger after): the --truth-at
  * snapshot, the periodic full statedumps and the rolling one, each between
  * two events of every worker.
@@ -552,7 +574,9 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 	struct lg_rolling_dump rolling;
 	int64_t truth_at_ns = INT64_MAX, next_dump_ns = INT64_MAX;
 	int64_t linger_end_ns = INT64_MAX;
-	size_t slots_per_tick = 0;
+	double slots_per_ns = 0;
+	double credit = 0;            /* slots the rolling dump may visit */
+	int64_t last_step_ns = run->start_mono_ns;
 	int ret = 0;
 
 	memset(&rolling, 0, sizeof(rolling));
@@ -564,10 +588,9 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 			seconds_to_ns(opts->statedump_interval);
 	}
 	if (opts->statedump_period > 0) {
-		/* Every slot once per period, a share of them each tick. */
-		slots_per_tick = (size_t) ((double) lg_snapshot_total_slots(run) *
-			(double) LG_POLL_NS /
-			(double) seconds_to_ns(opts->statedump_period)) + 1;
+		/* Every slot once per period, at a steady pace. */
+		slots_per_ns = (double) lg_snapshot_total_slots(run) /
+			(double) seconds_to_ns(opts->statedump_period);
 	}
 	for (;;) {
 		int64_t now = lg_now_ns(CLOCK_MONOTONIC);
@@ -599,9 +622,9 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 			}
 			continue;
 		}
-		if (slots_per_tick > 0 && !atomic_load(&run->stop)) {
-			lg_snapshot_rolling_step(run, &rolling, dump_id,
-				slots_per_tick);
+		if (slots_per_ns > 0 && !atomic_load(&run->stop)) {
+			rolling_step(run, &rolling, dump_id, slots_per_ns,
+				&credit, &last_step_ns);
 		}
 		if (!*truth_at_done && truth_at_ns < wake) {
 			wake = truth_at_ns;
@@ -616,9 +639,8 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 	 * period), not left open nor flushed in one burst that a small ring
 	 * buffer would partly discard.
 	 */
-	while (rolling.active &&
-			!lg_snapshot_rolling_step(run, &rolling, dump_id,
-				slots_per_tick)) {
+	while (rolling.active && !rolling_step(run, &rolling, dump_id,
+			slots_per_ns, &credit, &last_step_ns)) {
 		lg_sleep_until(lg_now_ns(CLOCK_MONOTONIC) + LG_POLL_NS);
 	}
 	return ret;
