@@ -9,19 +9,14 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/kamailio_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
 ultrace_isolate "$@"
 
 LIVE_US=100000
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
-CONSUMERD_PID=
 stop_all() {
 	stop_kamailio
-	if [ -n "$CONSUMERD_PID" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID" 2>/dev/null
-		CONSUMERD_PID=
-	fi
+	stop_consumerd
 	stop_snmpd
 }
 TEARDOWN_HOOK=stop_all
@@ -97,10 +92,8 @@ start_sessiond
 start_relayd
 start_snmpd
 create_live_session ua $LIVE_US || bail_out "cannot create the live session"
-"$CONSUMERD" --foreground --live "$(live_url ua)" \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-	--stats-interval 0 --log-file "$WORK/consumerd.log" &
-CONSUMERD_PID=$!
+start_consumerd "$WORK/consumerd.log" --live "$(live_url ua)" \
+	--stats-interval 0
 wait_agent 10 || bail_out "ultrace-consumerd did not register with snmpd"
 start_kamailio ua
 NAME=ua drive
@@ -109,9 +102,7 @@ sleep $((LIVE_US / 1000000 + 2))
 walk ua
 ok $? "ultrace: both tables walked"
 stop_kamailio
-kill "$CONSUMERD_PID"
-wait "$CONSUMERD_PID"
-CONSUMERD_PID=
+stop_consumerd
 lttng destroy ua >/dev/null
 
 # --- (b) snmpstats ---------------------------------------------------------

@@ -11,17 +11,12 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/kamailio_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
 ultrace_isolate "$@"
 
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
-CONSUMERD_PID=
 stop_all() {
-	if [ -n "$CONSUMERD_PID" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID" 2>/dev/null
-		CONSUMERD_PID=
-	fi
+	stop_consumerd
 	stop_kamailio
 	stop_snmpd
 }
@@ -80,10 +75,8 @@ is "$(wc -l <"$WORK/kam1.csv")" "18" "Kamailio holds 18 contacts"
 
 # Late attach: the live session and the consumer start now.
 create_live_session live 100000 || bail_out "cannot create the live session"
-"$CONSUMERD" --foreground --live "$(live_url live)" \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-	--stats-interval 1 --log-file "$WORK/consumerd.log" &
-CONSUMERD_PID=$!
+start_consumerd "$WORK/consumerd.log" --live "$(live_url live)" \
+	--stats-interval 1
 wait_agent 10 || bail_out "ultrace-consumerd did not register with snmpd"
 sleep 1
 snmp_pairs >"$WORK/snmp0.pairs" 2>/dev/null

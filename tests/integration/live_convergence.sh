@@ -10,6 +10,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 ultrace_isolate "$@"
 
 PERIOD=1.5
@@ -17,23 +18,15 @@ plan 10
 start_sessiond
 start_relayd
 start_snmpd
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
 create_live_session conv 100000 || bail_out "cannot create the live session"
 
-start_consumerd() { # LOG
-	"$CONSUMERD" --foreground --live "$(live_url conv)" \
-		--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-		--expiry-grace 1 --stats-interval 1 --log-file "$1" &
-	CONSUMERD_PID=$!
+follow() { # LOG
+	start_consumerd "$1" --live "$(live_url conv)" --expiry-grace 1 \
+		--stats-interval 1
 }
 teardown() {
 	[ -n "${LOADGEN_PID:-}" ] && kill "$LOADGEN_PID" 2>/dev/null
-	if [ -n "${CONSUMERD_PID:-}" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID"
-		CONSUMERD_STATUS=$?
-		CONSUMERD_PID=
-	fi
+	stop_consumerd
 	stop_snmpd
 }
 TEARDOWN_HOOK=teardown
@@ -47,15 +40,13 @@ TEARDOWN_HOOK=teardown
 	--truth "$WORK/truth.csv" 2>"$WORK/loadgen.log" &
 LOADGEN_PID=$!
 sleep 1.5
-start_consumerd "$WORK/consumerd-1.log"
+follow "$WORK/consumerd-1.log"
 wait_agent 10
 ok $? "a consumer attached 1.5 s into the run registered with snmpd"
 sleep 1.5
-kill -KILL "$CONSUMERD_PID"
-wait "$CONSUMERD_PID" 2>/dev/null
-CONSUMERD_PID=
-ok 0 "the consumer was killed with SIGKILL mid-run"
-start_consumerd "$WORK/consumerd-2.log"
+stop_consumerd KILL
+is "$CONSUMERD_STATUS" "137" "the consumer was killed with SIGKILL mid-run"
+follow "$WORK/consumerd-2.log"
 wait_agent 10
 ok $? "a new consumer registered with snmpd"
 wait "$LOADGEN_PID"
@@ -67,16 +58,7 @@ ok $? "loadgen lost ${lost:-0} events on purpose"
 
 truth_as_snmp "$WORK/truth.csv" >"$WORK/expected.csv"
 # The last dump ended as loadgen exited; allow the live timer and a walk.
-converged=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	snmp_contacts_csv >"$WORK/snmp.csv" 2>"$WORK/walk.err"
-	if cmp -s "$WORK/expected.csv" "$WORK/snmp.csv"; then
-		converged=$i
-		break
-	fi
-	sleep 0.5
-done
-test -n "$converged"
+converged=$(wait_snmp_rows "$WORK/expected.csv" 5)
 ok $? "SNMP tables equal loadgen's truth ($(wc -l <"$WORK/expected.csv") \
 contacts, every column) after late attach, SIGKILL and restart, losses" ||
 	diff "$WORK/expected.csv" "$WORK/snmp.csv" | head -10 | sed 's/^/# /'
@@ -101,16 +83,7 @@ LOADGEN_PID=
 test "$during" -gt "$held"
 ok $? "the short registrations show over SNMP while they last ($during \
 rows > $held)"
-gone=
-for i in 1 2 3 4 5 6 7 8 9 10; do
-	snmp_contacts_csv >"$WORK/snmp.csv" 2>"$WORK/walk.err"
-	if cmp -s "$WORK/expected.csv" "$WORK/snmp.csv"; then
-		gone=$i
-		break
-	fi
-	sleep 0.5
-done
-test -n "$gone"
+gone=$(wait_snmp_rows "$WORK/expected.csv" 5)
 ok $? "with no event coming, the TTL removed every expired contact: the \
 tables are back to the first truth" ||
 	diff "$WORK/expected.csv" "$WORK/snmp.csv" | head -10 | sed 's/^/# /'

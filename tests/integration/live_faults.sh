@@ -7,22 +7,16 @@
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
 ultrace_isolate "$@"
 
 plan 12
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
 start_sessiond
 start_relayd
 start_snmpd
-CONSUMERD_PID=
 stop_all() {
-	if [ -n "$CONSUMERD_PID" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID"
-		CONSUMERD_STATUS=$?
-		CONSUMERD_PID=
-	fi
+	stop_consumerd
 	stop_snmpd
 }
 TEARDOWN_HOOK=stop_all
@@ -47,10 +41,8 @@ truth_users() {
 }
 
 create_live_session s1 || bail_out "cannot create the session"
-"$CONSUMERD" --foreground --live "$(live_url s1)" \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 --retry-max 2 \
-	--stats-interval 0 --log-file "$WORK/consumerd.log" &
-CONSUMERD_PID=$!
+start_consumerd "$WORK/consumerd.log" --live "$(live_url s1)" \
+	--retry-max 2 --stats-interval 0
 wait_agent 10 || bail_out "ultrace-consumerd did not register"
 "$ULTRACE_LOADGEN" --users 40 --max-contacts 1 --events 40 \
 	--expires-min 600 --expires-max 600 --expire-ratio 0 --seed 3 -q \
@@ -105,10 +97,8 @@ ok $? "the gap is logged"
 stop_all
 start_snmpd
 create_live_session s2 || bail_out "cannot create the session"
-"$CONSUMERD" --foreground --live "$(live_url s2)" --on-end=exit \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-	--stats-interval 0 --log-file "$WORK/consumerd2.log" &
-CONSUMERD_PID=$!
+start_consumerd "$WORK/consumerd2.log" --live "$(live_url s2)" \
+	--on-end=exit --stats-interval 0
 wait_agent 10 || bail_out "ultrace-consumerd did not register"
 sleep 1
 lttng destroy s2 >/dev/null

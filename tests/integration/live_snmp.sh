@@ -7,6 +7,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
 ultrace_isolate "$@"
 
@@ -15,22 +16,14 @@ plan 12
 start_sessiond
 start_relayd
 start_snmpd
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
 create_live_session live $LIVE_US || bail_out "cannot create the live session"
-"$CONSUMERD" --foreground --live "$(live_url live)" \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-	--stats-interval 1 --log-file "$WORK/consumerd.log" &
-CONSUMERD_PID=$!
-stop_consumerd() {
-	if [ -n "${CONSUMERD_PID:-}" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID"
-		CONSUMERD_STATUS=$?
-		CONSUMERD_PID=
-	fi
+start_consumerd "$WORK/consumerd.log" --live "$(live_url live)" \
+	--stats-interval 1
+teardown() {
+	stop_consumerd
 	stop_snmpd
 }
-TEARDOWN_HOOK=stop_consumerd
+TEARDOWN_HOOK=teardown
 wait_agent 10 || bail_out "ultrace-consumerd did not register with snmpd"
 ok 0 "ultrace-consumerd registered its tables with snmpd"
 
@@ -79,13 +72,8 @@ ok $? "it logs its counters and lag" &&
 # state, and the daemon is leak-free from start to SIGTERM under valgrind.
 stop_snmpd
 start_snmpd
-${LIBTOOL:-libtool} --mode=execute valgrind --quiet --leak-check=full \
-	--errors-for-leak-kinds=definite --error-exitcode=99 \
-	--log-file="$WORK/valgrind.log" \
-	"$CONSUMERD" --foreground --trace "$WORK/relayd" \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-	--stats-interval 0 --log-file "$WORK/consumerd-trace.log" &
-CONSUMERD_PID=$!
+CONSUMERD_VALGRIND=1 start_consumerd "$WORK/consumerd-trace.log" \
+	--trace "$WORK/relayd" --stats-interval 0
 wait_agent 60
 ok $? "ultrace-consumerd --trace (under valgrind) registers"
 _i=0
@@ -99,4 +87,4 @@ ok $? "the recorded trace served over SNMP equals the truth too" ||
 	diff "$WORK/expected.csv" "$WORK/snmp-trace.csv" | head -10 | sed 's/^/# /'
 stop_consumerd
 is "$CONSUMERD_STATUS" "0" "valgrind: no error, no leak, clean exit" ||
-	head -30 "$WORK/valgrind.log" | sed 's/^/# /'
+	head -30 "$WORK/consumerd-trace.log.valgrind" | sed 's/^/# /'

@@ -7,9 +7,9 @@
 # its trace thread's state there.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 snmp_isolate "$@"
 
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
 H=.1.3.6.1.4.1.8072.9999.9999.7637
 H2=.1.3.6.1.4.1.8072.9999.9999.42
 H3=.1.3.6.1.4.1.8072.9999.9999.99
@@ -18,7 +18,6 @@ T0=1763890000
 NO_OBJECT="No Such Object available on this agent at this OID"
 NO_INSTANCE="No Such Instance currently exists at this OID"
 CONTACT_ENTRY=$KAMAILIO_REG_CFG.7.1
-CONSUMERD_PID=
 
 plan 86
 
@@ -190,26 +189,10 @@ refused --expiry-grace=soon "not a number of seconds or off" "a bad grace"
 # --- ultrace-consumerd serves its trace thread's state ------------------
 # No relay daemon listens on port 1: the thread retries; the registry is
 # empty. Under a third base, and under valgrind.
-start_consumerd() {
-	${LIBTOOL:-libtool} --mode=execute valgrind --quiet --leak-check=full \
-		--errors-for-leak-kinds=definite --error-exitcode=99 \
-		--log-file="$WORK/valgrind-consumerd.log" \
-		"$CONSUMERD" -f --live net://127.0.0.1:1/host/h/s \
-		--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-		--health-oid=$H3 --expiry-grace=off --stats-interval 1 \
-		--log-file "$WORK/consumerd.log" &
-	CONSUMERD_PID=$!
-}
-stop_consumerd() {
-	if [ -n "$CONSUMERD_PID" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID"
-		CONSUMERD_STATUS=$?
-		CONSUMERD_PID=
-	fi
-}
 trap 'stop_consumerd; snmp_teardown' EXIT
-start_consumerd
+CONSUMERD_VALGRIND=1 start_consumerd "$WORK/consumerd.log" \
+	--live net://127.0.0.1:1/host/h/s --health-oid=$H3 \
+	--expiry-grace=off --stats-interval 1
 wait_agent 30
 ok $? "ultrace-consumerd registers with snmpd" ||
 	tail -n 5 "$WORK/consumerd.log" | sed 's/^/# /'
@@ -223,4 +206,4 @@ ok $? "the periodic stats line says whether the tables are consistent" ||
 	tail -n 3 "$WORK/consumerd.log" | sed 's/^/# /'
 stop_consumerd
 is "$CONSUMERD_STATUS" 0 "SIGTERM stops ultrace-consumerd (valgrind clean) with status 0" ||
-	sed 's/^/# /' "$WORK"/valgrind-consumerd.log
+	sed 's/^/# /' "$WORK/consumerd.log.valgrind"

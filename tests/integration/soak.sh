@@ -13,6 +13,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_view.sh"
+. "$ULTRACE_SRCDIR/tests/utils/consumerd_env.sh"
 ultrace_isolate "$@"
 
 SECONDS_LOAD=${SOAK_SECONDS:-30}
@@ -35,7 +36,6 @@ plan 8
 start_sessiond
 start_relayd
 start_snmpd
-CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
 
 lttng create soak --live=100000 \
 	--set-url="net://127.0.0.1:$RELAYD_CTRL:$RELAYD_DATA" >/dev/null &&
@@ -44,25 +44,12 @@ lttng enable-channel -u -s soak small --buffers-uid \
 lttng enable-event -u -s soak -c small 'ultrace:*' >/dev/null &&
 lttng start soak >/dev/null || bail_out "cannot create the live session"
 
-set -- "$CONSUMERD" --foreground --live "$(live_url soak)" \
-	--agentx-socket "$AGENTX_SOCKET" --ping-interval 1 \
-	--stats-interval 1 --log-file "$WORK/consumerd.log"
-if [ "$VALGRIND" = 1 ]; then
-	set -- ${LIBTOOL:-libtool} --mode=execute valgrind --quiet \
-		--leak-check=full --errors-for-leak-kinds=definite,indirect \
-		--error-exitcode=99 --log-file="$WORK/valgrind.log" "$@"
-fi
-"$@" &
-CONSUMERD_PID=$!
+CONSUMERD_VALGRIND=$VALGRIND start_consumerd "$WORK/consumerd.log" \
+	--live "$(live_url soak)" --stats-interval 1
 teardown() {
 	[ -n "${WALKER_PID:-}" ] && kill "$WALKER_PID" 2>/dev/null
 	[ -n "${LOADGEN_PID:-}" ] && kill "$LOADGEN_PID" 2>/dev/null
-	if [ -n "${CONSUMERD_PID:-}" ]; then
-		kill "$CONSUMERD_PID" 2>/dev/null
-		wait "$CONSUMERD_PID"
-		CONSUMERD_STATUS=$?
-		CONSUMERD_PID=
-	fi
+	stop_consumerd
 	stop_snmpd
 }
 TEARDOWN_HOOK=teardown
@@ -113,14 +100,9 @@ t_load_end=$(cat "$WORK/truth-at.csv.ts" 2>/dev/null)
 t_load_end=${t_load_end:-$(date +%s%N)}
 truth_as_snmp "$WORK/truth-at.csv" >"$WORK/expected.csv"
 converged_ms=
-while [ $((($(date +%s%N) - t_load_end) / 1000000)) -le "$CONVERGE_MS" ]; do
-	snmp_contacts_csv >"$WORK/snmp.csv" 2>/dev/null
-	if cmp -s "$WORK/expected.csv" "$WORK/snmp.csv"; then
-		converged_ms=$((($(date +%s%N) - t_load_end) / 1000000))
-		break
-	fi
-	sleep 0.2
-done
+if wait_snmp_rows "$WORK/expected.csv" $((CONVERGE_MS / 1000 + 1)) >/dev/null; then
+	converged_ms=$((($(date +%s%N) - t_load_end) / 1000000))
+fi
 wait "$LOADGEN_PID"
 ok $? "loadgen: $SECONDS_LOAD s at $RATE events/s, then ${LINGER} s of dumps" ||
 	cat "$WORK/loadgen.log" >&2
@@ -167,12 +149,10 @@ $(snmp_get $HEALTH.16.0), complete dumps $(snmp_get $HEALTH.9.0), \
 anomalies $(snmp_get $HEALTH.4.0), lag p99 $(snmp_get $HEALTH.7.0) ms"
 echo "# soak: $stats"
 
-kill "$CONSUMERD_PID"
-wait "$CONSUMERD_PID"
-CONSUMERD_STATUS=$?
-CONSUMERD_PID=
+stop_consumerd
 is "$CONSUMERD_STATUS" "0" "SIGTERM: the consumer exits 0 (valgrind: $VALGRIND, \
-no memory error, no leak)" || cat "$WORK/valgrind.log" 2>/dev/null | head -30 | sed 's/^/# /'
+no memory error, no leak)" ||
+	head -30 "$WORK/consumerd.log.valgrind" 2>/dev/null | sed 's/^/# /'
 stop_snmpd
 is "$(grep -c 'segfault\|Aborted\|assert' "$WORK/consumerd.log")" "0" \
 	"no crash or assertion in the consumer's log"

@@ -126,3 +126,20 @@ truth_as_snmp() {
 		printf "%s\t%s\t%s\t%d\t%d\t%s\n", f[2], f[3], f[4], f[12], f[11], qstr(f[10] + 0)
 	}' | LC_ALL=C sort
 }
+
+# wait_snmp_rows EXPECTED SECONDS: walk the tables until their rows (as
+# snmp_contacts_csv prints them) equal the file EXPECTED; the last walk is
+# in $WORK/snmp.csv. Prints the milliseconds it took; 1 on timeout.
+wait_snmp_rows() {
+	_t0=$(date +%s%N)
+	_deadline=$((_t0 + $2 * 1000000000))
+	while :; do
+		snmp_contacts_csv >"$WORK/snmp.csv" 2>/dev/null
+		if cmp -s "$1" "$WORK/snmp.csv"; then
+			echo $((($(date +%s%N) - _t0) / 1000000))
+			return 0
+		fi
+		[ "$(date +%s%N)" -ge "$_deadline" ] && return 1
+		sleep 0.2
+	done
+}

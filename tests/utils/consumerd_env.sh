@@ -1,0 +1,39 @@
+# consumerd_env.sh: ultrace-consumerd in integration tests, talking to the
+# test's own snmpd (snmp_env.sh: AGENTX_SOCKET). Sourced after snmp_env.sh.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
+CONSUMERD_PID=
+
+# start_consumerd LOG (--live URL | --trace DIR) [OPTION]...: in the
+# background, in the foreground sense (no detaching), AgentX pings every
+# second, logging to LOG; pid in CONSUMERD_PID. Under valgrind (memcheck,
+# definite and indirect leaks are errors, exit 99) when CONSUMERD_VALGRIND=1,
+# its report in LOG.valgrind.
+start_consumerd() {
+	_log=$1
+	shift
+	set -- "$CONSUMERD" --foreground --agentx-socket "$AGENTX_SOCKET" \
+		--ping-interval 1 --log-file "$_log" "$@"
+	if [ "${CONSUMERD_VALGRIND:-0}" = 1 ]; then
+		set -- ${LIBTOOL:-libtool} --mode=execute valgrind --quiet \
+			--leak-check=full \
+			--errors-for-leak-kinds=definite,indirect \
+			--error-exitcode=99 --log-file="$_log.valgrind" "$@"
+	fi
+	"$@" &
+	CONSUMERD_PID=$!
+}
+
+# stop_consumerd [SIGNAL]: signal it (TERM), wait; its exit status in
+# CONSUMERD_STATUS. Harmless when none runs.
+stop_consumerd() {
+	CONSUMERD_STATUS=
+	if [ -n "${CONSUMERD_PID:-}" ]; then
+		kill -"${1:-TERM}" "$CONSUMERD_PID" 2>/dev/null
+		wait "$CONSUMERD_PID" 2>/dev/null
+		CONSUMERD_STATUS=$?
+		CONSUMERD_PID=
+	fi
+}
