@@ -4,14 +4,15 @@
 # refreshes, de-registrations, a timer expiry). ultrace-replay's state must
 # equal Kamailio's own usrloc view (kamcmd ul.dump), contact for contact,
 # with the session created before Kamailio starts and, the trap of a
-# server that forks without exec, after it is already running.
+# server that forks without exec, after it is already running; and once
+# more with Kamailio dropping root for nobody:nogroup (-u/-g).
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/kamailio_env.sh"
 ultrace_isolate "$@"
 
 TEARDOWN_HOOK=stop_kamailio
-plan 24
+plan 37
 kamailio_require
 start_sessiond
 
@@ -122,3 +123,16 @@ apps_registered after
 stop_kamailio
 stop_session after
 check_trace after
+
+# Case 3: as in production, Kamailio drops root for nobody:nogroup (-u/-g)
+# after loading its modules; the session again comes after it started.
+KAM_EXTRA_ARGS="-u nobody -g nogroup" start_kamailio dropped
+sleep 1
+users=$(ps -o user= --ppid "$KAMAILIO_PID" | sort -u | tr '\n' ' ')
+is "$users" "nobody " "dropped: Kamailio's children run as nobody"
+create_session dropped "$WORK/dropped.trace" || bail_out "cannot create session"
+drive_traffic dropped
+apps_registered dropped
+stop_kamailio
+stop_session dropped
+check_trace dropped

@@ -34,7 +34,8 @@ pick_udp_port() {
 }
 
 # start_kamailio NAME: foreground kamailio (-DD -E) on a free loopback
-# UDP port, KAM_PORT; its control socket is $WORK/NAME.ctl.
+# UDP port, KAM_PORT; its control socket is $WORK/NAME.ctl. KAM_EXTRA_ARGS
+# are added to its command line (e.g. "-u nobody -g nogroup").
 start_kamailio() {
 	KAM_PORT=$(pick_udp_port "${KAM_PORT_BASE:-25092}") ||
 		bail_out "no free UDP port for kamailio"
@@ -46,7 +47,7 @@ start_kamailio() {
 		-A "ULTRACE_MODULE=\"$ULTRACE_KAM_MODULE\"" \
 		-A "LIBULTRACE=\"$ULTRACE_LIBULTRACE\"" \
 		-A "ULTRACE_PROVIDER=\"$ULTRACE_PROVIDER\"" \
-		-A "CTL_SOCKET=\"$KAM_CTL\"" \
+		-A "CTL_SOCKET=\"$KAM_CTL\"" ${KAM_EXTRA_ARGS:-} \
 		>"$KAM_LOG" 2>&1 &
 	KAMAILIO_PID=$!
 	_i=0
