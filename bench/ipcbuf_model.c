@@ -451,3 +451,39 @@ uint64_t ipcbuf_model_consume(struct ipcbuf_model *buf)
 	}
 	return n;
 }
+
+int ipcbuf_model_check(const struct ipcbuf_model *buf)
+{
+	const struct qm_block *qm = buf->shm;
+	struct qm_frag *f;
+	unsigned long used = 0;
+	unsigned long free_frags = 0;
+	unsigned long frags = 0;
+
+	for (f = qm->first_frag; (char *) f < (char *) qm->last_frag_end;
+			f = FRAG_NEXT(f)) {
+		if (FRAG_END(f)->size != f->size) {
+			return -1;
+		}
+		frags++;
+		if (f->u.is_free) {
+			free_frags++;
+		} else {
+			used += f->size;
+		}
+	}
+	if ((char *) f != (char *) qm->last_frag_end +
+			sizeof(struct qm_frag_end)) {
+		return -1;
+	}
+	if (used != qm->used || free_frags != qm->ffrags ||
+			qm->real_used != used + frags * FRAG_OVERHEAD) {
+		return -1;
+	}
+	/* Drained: only the two sentinels and the lock are left. */
+	if (buf->front->next != NULL || used != 2 * ROUNDUP(sizeof(
+			struct ipc_node)) + ROUNDUP(sizeof(futex_lock_t))) {
+		return -1;
+	}
+	return 0;
+}

@@ -37,4 +37,11 @@ int ipcbuf_model_contact_callback(struct ipcbuf_model *buf,
  */
 uint64_t ipcbuf_model_consume(struct ipcbuf_model *buf);
 
+/*
+ * After the last consume: 0 if the pool's fragments chain from end to end
+ * with consistent sizes and counters, and only the buffer's own three
+ * allocations are in use (every event's node and strings freed).
+ */
+int ipcbuf_model_check(const struct ipcbuf_model *buf);
+
 #endif

@@ -247,6 +247,11 @@ int main(int argc, char **argv)
 	if (d.ipcbuf != NULL) {
 		d.stop = 1;
 		pthread_join(d.thread, NULL);
+		if (ipcbuf_model_check(d.ipcbuf) != 0) {
+			fprintf(stderr, "producer_cost: the snmpstats model's "
+				"pool is inconsistent\n");
+			ret = 1;
+		}
 		if (d.drained != threads * iterations) {
 			fprintf(stderr, "producer_cost: drained %" PRIu64
 				" of %" PRIu64 " events\n", d.drained,
