@@ -225,7 +225,16 @@ static void table_contact(FILE *out, contact_ref ref, int indexes)
 	char expires[32];
 	char q[16];
 
-	ultrace_time_format_s(c->expires, expires, sizeof(expires));
+	/*
+	 * A trace may carry any int64: past year 9999 gmtime_r() fails (or
+	 * its year overflows `int` + 1900) and ultrace_time_format_s() would
+	 * print an uninitialised struct tm. Such a value is shown as is.
+	 */
+	if (c->expires >= -62135596800 && c->expires <= 253402300799) {
+		ultrace_time_format_s(c->expires, expires, sizeof(expires));
+	} else {
+		snprintf(expires, sizeof(expires), "%" PRId64, c->expires);
+	}
 	format_q(c->q, q, sizeof(q));
 	if (indexes) {
 		fprintf(out, "%6" PRIu32 " %4" PRIu32 "  ",

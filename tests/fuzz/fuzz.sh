@@ -83,7 +83,8 @@ run_one() {
 			-ignore_ooms=1
 	fi
 	start=$(date +%s)
-	ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" "$@" "$work" \
+	LSAN_OPTIONS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp \
+		ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" "$@" "$work" \
 		"$FUZZ_SRCDIR/tests/fuzz/corpus/$t" >"$log" 2>&1
 	rc=$?
 	end=$(date +%s)
@@ -112,7 +113,8 @@ merge_one() {
 	src=$FUZZ_SRCDIR/tests/fuzz/corpus/$t
 	new=$FUZZ_WORK/$t.merged
 	rm -rf "$new" && mkdir -p "$new" "$FUZZ_WORK/$t" || return 1
-	ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" -merge=1 \
+	LSAN_OPTIONS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp \
+		ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" -merge=1 \
 		-max_len="$(max_len "$t")" "$new" "$src" "$FUZZ_WORK/$t" \
 		>"$FUZZ_WORK/$t.merge.log" 2>&1 || {
 		echo "fuzz.sh: merging $t failed: see $FUZZ_WORK/$t.merge.log" >&2
