@@ -28,6 +28,10 @@ TARGETS="fuzz_trace fuzz_events"
 BIN=$FUZZ_BUILDDIR/tests/fuzz/bin
 OBJ=$FUZZ_BUILDDIR/tests/fuzz/obj
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
+# babeltrace2 and GLib keep no frame pointers: only the slow unwinder
+# records the allocation stacks that lsan.supp matches.
+ASAN_OPTS=fast_unwind_on_malloc=0
+LSAN_OPTS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp
 
 # Per target: the largest input libFuzzer makes (fuzz_trace's inputs are a
 # stream file, or metadata text plus a stream).
@@ -83,7 +87,7 @@ run_one() {
 			-ignore_ooms=1
 	fi
 	start=$(date +%s)
-	LSAN_OPTIONS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp \
+	ASAN_OPTIONS=$ASAN_OPTS LSAN_OPTIONS=$LSAN_OPTS \
 		ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" "$@" "$work" \
 		"$FUZZ_SRCDIR/tests/fuzz/corpus/$t" >"$log" 2>&1
 	rc=$?
@@ -113,7 +117,7 @@ merge_one() {
 	src=$FUZZ_SRCDIR/tests/fuzz/corpus/$t
 	new=$FUZZ_WORK/$t.merged
 	rm -rf "$new" && mkdir -p "$new" "$FUZZ_WORK/$t" || return 1
-	LSAN_OPTIONS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp \
+	ASAN_OPTIONS=$ASAN_OPTS LSAN_OPTIONS=$LSAN_OPTS \
 		ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" -merge=1 \
 		-max_len="$(max_len "$t")" "$new" "$src" "$FUZZ_WORK/$t" \
 		>"$FUZZ_WORK/$t.merge.log" 2>&1 || {
