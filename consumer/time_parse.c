@@ -7,6 +7,7 @@
 #include "time_parse.h"
 
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -158,7 +159,11 @@ void ultrace_time_format_ns(int64_t ns, char *buf, size_t len)
 		frac += 1000000000;
 		secs--;
 	}
-	gmtime_r(&secs, &tm);
+	/* int64 ns stay within 1677..2262: gmtime_r cannot fail here. */
+	if (gmtime_r(&secs, &tm) == NULL) {
+		snprintf(buf, len, "%" PRId64, ns);
+		return;
+	}
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ",
 		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		tm.tm_min, tm.tm_sec, frac);
@@ -169,7 +174,12 @@ void ultrace_time_format_s(int64_t s, char *buf, size_t len)
 	time_t secs = (time_t) s;
 	struct tm tm;
 
-	gmtime_r(&secs, &tm);
+	/* Beyond what ISO-8601's four-digit year holds: the number itself. */
+	if (gmtime_r(&secs, &tm) == NULL || tm.tm_year + 1900 > 9999 ||
+			tm.tm_year + 1900 < 0) {
+		snprintf(buf, len, "%" PRId64, s);
+		return;
+	}
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02dZ",
 		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 		tm.tm_min, tm.tm_sec);

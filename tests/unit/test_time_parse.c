@@ -141,6 +141,12 @@ static void test_format(void)
 	is_str(buf, "2026-11-23T09:40:33Z", "format_s of a known instant");
 	ultrace_time_format_s(0, buf, 21);
 	is_str(buf, "1970-01-01T00:00:00Z", "format_s(0) fits 21 bytes");
+	ultrace_time_format_s(INT64_C(253402300800), buf, 21);
+	is_str(buf, "253402300800",
+		"format_s past 9999-12-31: the number, not a made-up date");
+	ultrace_time_format_s(INT64_MIN, buf, 21);
+	is_str(buf, "-9223372036854775808",
+		"format_s(INT64_MIN): gmtime_r fails; the number, in 21 bytes");
 	memset(small, 'x', sizeof(small));
 	ultrace_time_format_ns(0, small, sizeof(small));
 	is_str(small, "1970-01", "a short buffer gets a terminated prefix");
@@ -170,7 +176,7 @@ static void test_format(void)
 
 int main(void)
 {
-	plan(11 + 18 + 30 + 8);
+	plan(11 + 18 + 30 + 10);
 	test_epoch_digits();
 	test_iso();
 	test_iso_rejects();
