@@ -6,7 +6,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 ultrace_isolate "$@"
 
-plan 17
+plan 19
 start_sessiond
 
 # expect_error CODE PATTERN DESCRIPTION -- ARGS: exit CODE, stderr ~ PATTERN.
@@ -52,6 +52,16 @@ cp -r "$WORK/good" "$WORK/meta"
 meta=$(find "$WORK/meta" -name metadata | head -n 1)
 sed -i 's/event {/evnt {/' "$meta"
 expect_error 1 "metadata" "corrupt metadata" -- "$WORK/meta"
+
+# A packet size >= 2^63 bits (found by fuzzing, tests/fuzz/README):
+# babeltrace2 2.0.4 fails an assertion and aborts; ultrace-replay reads in
+# a child and reports it instead of dumping core.
+mkdir -p "$WORK/bt2abort"
+cp "$ULTRACE_SRCDIR/tests/fuzz/metadata" "$WORK/bt2abort/metadata"
+tail -c +2 "$ULTRACE_SRCDIR/tests/fuzz/crashers/fuzz_trace/bt2-assert-packet-sizes" \
+	>"$WORK/bt2abort/stream_0"
+expect_error 1 "bt2abort: the trace decoder (babeltrace2) died of signal" \
+	"a packet size babeltrace2 does not survive" -- "$WORK/bt2abort"
 
 # An `ultrace` provider whose contact_insert lacks its fields.
 create_session bad "$WORK/bad" || bail_out "cannot create the session"
