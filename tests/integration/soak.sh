@@ -30,8 +30,9 @@ SUBBUF=${SOAK_SUBBUF:-65536}
 LINGER=$((PERIOD * 3))
 # The dump under way when the churn stops may have lost rows; the next one
 # begins within a period and runs for one; then the live timer, a walk of
-# the table and our polling: within 2 periods + 2 s.
-CONVERGE_MS=${CONVERGE_MS:-$((PERIOD * 2000 + 2000))}
+# the table (5 columns x ~5k rows: ~2 s through snmpd) and our polling:
+# within 2 periods + 3.5 s.
+CONVERGE_MS=${CONVERGE_MS:-$((PERIOD * 2000 + 3500))}
 plan 8
 start_sessiond
 start_relayd
@@ -156,7 +157,21 @@ no memory error, no leak)" ||
 stop_snmpd
 is "$(grep -c 'segfault\|Aborted\|assert' "$WORK/consumerd.log")" "0" \
 	"no crash or assertion in the consumer's log"
-case "$health" in
-consistent*) ok 0 "the dumps after the churn made the tables consistent" ;;
-*) ok 1 "the dumps after the churn made the tables consistent (${health:-?})" ;;
+# Consistent needs a complete dump begun after the last loss. On a loaded
+# machine tiny buffers can discard dump rows too, after the churn: then the
+# tables must still say suspect, since the last such discard or earlier.
+late=0
+for t1 in $(sed -n 's/.*tracer discarded .* and \([0-9T:.-]*\)Z$/\1/p' \
+		"$WORK/consumerd.log"); do
+	[ "$(date -u -d "$t1" +%s%N)" -gt "$t_load_end" ] && late=$((late + 1))
+done
+case "$late,$health" in
+0,consistent*) ok 0 "no discard after the churn: the next dumps made the \
+tables consistent" ;;
+0,*) ok 1 "no discard after the churn, yet the tables are not consistent \
+(${health:-?})" ;;
+*,suspect*) ok 0 "$late discard report(s) after the churn hit the dumps \
+too: the tables honestly stay ${health}" ;;
+*) ok 1 "$late discard report(s) after the churn, yet the tables say \
+${health:-?}" ;;
 esac
