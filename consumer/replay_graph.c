@@ -389,6 +389,25 @@ error:
 	return NULL;
 }
 
+/*
+ * babeltrace2 2.0.4 can return a success status with an error still on
+ * the thread (found by fuzzing: a damaged event payload, "Cannot handle
+ * state", then END); the next call would abort. The trace is damaged:
+ * report it as the read error it is.
+ */
+static enum ultrace_replay_status check_stray_error(
+		enum ultrace_replay_status status, char *err, size_t errlen)
+{
+	const bt_error *error = bt_current_thread_take_error();
+
+	if (error == NULL) {
+		return status;
+	}
+	bt_current_thread_move_error(error);
+	fail(err, errlen, "reading the trace failed");
+	return ULTRACE_REPLAY_ERROR;
+}
+
 enum ultrace_replay_status ultrace_replay_graph_run(
 		struct ultrace_replay_graph *rg, int once, char *err,
 		size_t errlen)
@@ -397,11 +416,14 @@ enum ultrace_replay_status ultrace_replay_graph_run(
 	if (once) {
 		switch (bt_graph_run_once(rg->graph)) {
 		case BT_GRAPH_RUN_ONCE_STATUS_OK:
-			return ULTRACE_REPLAY_OK;
+			return check_stray_error(ULTRACE_REPLAY_OK, err,
+				errlen);
 		case BT_GRAPH_RUN_ONCE_STATUS_END:
-			return ULTRACE_REPLAY_END;
+			return check_stray_error(ULTRACE_REPLAY_END, err,
+				errlen);
 		case BT_GRAPH_RUN_ONCE_STATUS_AGAIN:
-			return ULTRACE_REPLAY_AGAIN;
+			return check_stray_error(ULTRACE_REPLAY_AGAIN, err,
+				errlen);
 		default:
 			break;
 		}
@@ -409,9 +431,11 @@ enum ultrace_replay_status ultrace_replay_graph_run(
 		/* OK means every sink ended. */
 		switch (bt_graph_run(rg->graph)) {
 		case BT_GRAPH_RUN_STATUS_OK:
-			return ULTRACE_REPLAY_END;
+			return check_stray_error(ULTRACE_REPLAY_END, err,
+				errlen);
 		case BT_GRAPH_RUN_STATUS_AGAIN:
-			return ULTRACE_REPLAY_AGAIN;
+			return check_stray_error(ULTRACE_REPLAY_AGAIN, err,
+				errlen);
 		default:
 			break;
 		}
