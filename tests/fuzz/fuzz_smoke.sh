@@ -27,14 +27,44 @@ env -u MAKEFLAGS -u MFLAGS make -s -C "$ULTRACE_BUILDDIR" fuzz-build \
 ok $? "the harnesses build with clang, libFuzzer, ASan and UBSan" ||
 	tail -n 20 "$WORK/build.log" | sed 's/^/# /'
 
+# known_bt2_failure TARGET FILE: the input hits a babeltrace2 2.0.4 bug we
+# cannot fix (crashers/fuzz_trace/XFAIL and unbounded/README): its
+# assertion on packet sizes >= 2^63, or a timeout/OOM of its indexing.
+known_bt2_failure() {
+	[ "$1" = fuzz_trace ] || return 1
+	case $(basename "$2") in
+	timeout-*|oom-*) return 0 ;;
+	esac
+	ULTRACE_SRCDIR=$ULTRACE_SRCDIR timeout 60 \
+		"$ULTRACE_BUILDDIR/tests/fuzz/driver_$1" "$2" 2>&1 |
+		grep -q 'msg-iter.c:1111: set_current_packet_content_sizes'
+}
+
 for t in fuzz_trace fuzz_events; do
+	# Keep going past crashes, then sort them: the known babeltrace2
+	# assertion is hit about once a minute and is not ours to fix.
 	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		FUZZ_WORK="$WORK/work" FUZZ_ARTIFACTS="$WORK/crashers" \
-		FUZZ_SECONDS=$SECONDS_EACH \
+		FUZZ_SECONDS=$SECONDS_EACH FUZZ_KEEP_GOING=1 \
 		sh "$ULTRACE_SRCDIR/tests/fuzz/fuzz.sh" run "$t" \
 		>"$WORK/$t.out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$WORK/$t.out"
+	known=0 unknown=0
+	for f in "$WORK/crashers/$t"/*; do
+		[ -f "$f" ] || continue
+		if known_bt2_failure "$t" "$f"; then
+			known=$((known + 1))
+			rm -f "$f"
+		else
+			unknown=$((unknown + 1))
+		fi
+	done
+	[ "$known" -gt 0 ] && diag "$t: $known input(s) hit the known babeltrace2 bugs (tests/fuzz/README)"
+	if [ "$rc" -ne 0 ] && [ "$known" -gt 0 ] && [ "$unknown" -eq 0 ] &&
+			! grep -aq 'fuzz check failed' "$WORK/work/$t.log"; then
+		rc=0
+	fi
 	ok $rc "$t: ${SECONDS_EACH} s of fuzzing, no crash" || {
 		tail -n 40 "$WORK/work/$t.log" | sed 's/^/# /'
 		for f in "$WORK/crashers/$t"/*; do
