@@ -139,9 +139,16 @@ static void note_discarded(struct registry_sink *sink, const bt_message *msg,
 		ultrace_loss_log_note(sink->config->losses, where, packets,
 			count, begin_ns, end_ns);
 	}
-	ULTRACE_WARN("tracer discarded %" PRIu64 "%s %s in %s between %s "
-		"and %s", count, has_count ? "" : " (or more)",
-		packets ? "packets" : "events", where, t0, t1);
+	if (count > INT64_MAX) {
+		/* lttng-live revises a count it reported: -N, then +N. */
+		ULTRACE_NOTICE("tracer discard count revised by -%" PRIu64
+			" %s in %s between %s and %s", (uint64_t) 0 - count,
+			packets ? "packets" : "events", where, t0, t1);
+	} else {
+		ULTRACE_WARN("tracer discarded %" PRIu64 "%s %s in %s between "
+			"%s and %s", count, has_count ? "" : " (or more)",
+			packets ? "packets" : "events", where, t0, t1);
+	}
 	ultrace_registry_note_loss(registry, packets ? 0 : count,
 		packets ? count : 0, begin_ns, end_ns);
 }
