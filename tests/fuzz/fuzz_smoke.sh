@@ -61,8 +61,9 @@ for t in fuzz_trace fuzz_events; do
 		fi
 	done
 	[ "$known" -gt 0 ] && diag "$t: $known input(s) hit the known babeltrace2 bugs (tests/fuzz/README)"
-	if [ "$rc" -ne 0 ] && [ "$known" -gt 0 ] && [ "$unknown" -eq 0 ] &&
-			! grep -aq 'fuzz check failed' "$WORK/work/$t.log"; then
+	# A failed check of ours aborts too, leaving an input that replays
+	# as no babeltrace2 bug: it counts as unknown.
+	if [ "$rc" -ne 0 ] && [ "$known" -gt 0 ] && [ "$unknown" -eq 0 ]; then
 		rc=0
 	fi
 	ok $rc "$t: ${SECONDS_EACH} s of fuzzing, no crash" || {
