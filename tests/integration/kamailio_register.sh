@@ -45,11 +45,6 @@ write_inputs() {
 	} | LC_ALL=C sort >"$WORK/expected.csv"
 }
 
-sipp_ok() {
-	run_sipp "$1" "$WORK/$2" "$3"
-	ok $? "$4" || { tail -5 "$WORK/sipp.out"; cat "$WORK/sipp-$1.err"; } 2>/dev/null | sed 's/^/# /'
-}
-
 # The traffic, then Kamailio's view once the 2 s registrations lapsed.
 drive_traffic() {
 	sipp_ok reg_one.xml reg.csv 10 "$1: sipp registered 10 users, one contact each"

@@ -27,27 +27,11 @@ start_sessiond
 start_relayd
 start_snmpd
 
-{
-	echo SEQUENTIAL
-	for i in 01 02 03 04 05 06 07 08 09 10; do
-		echo "u$i;sip:u$i@127.0.0.1:5070;600;1"
-	done
-} >"$WORK/reg.csv"
-{
-	echo SEQUENTIAL
-	for i in 01 02 03 04; do
-		echo "m$i;sip:m$i-a@127.0.0.1:5071;0.7;sip:m$i-b@127.0.0.1:5072;0.3;600;1"
-	done
-} >"$WORK/reg2.csv"
+write_registration_inputs 600
 {
 	echo SEQUENTIAL
 	echo "u05;sip:u05@127.0.0.1:5070;0;2"
 } >"$WORK/dereg.csv"
-
-sipp_ok() {
-	run_sipp "$1" "$WORK/$2" "$3"
-	ok $? "$4" || { tail -5 "$WORK/sipp.out"; cat "$WORK/sipp-$1.err"; } 2>/dev/null | sed 's/^/# /'
-}
 
 # snmp_pairs: "aor,contact" of every contact served over SNMP, sorted.
 snmp_pairs() {

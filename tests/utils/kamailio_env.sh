@@ -132,21 +132,23 @@ replay_contacts_full() {
 			$16 "," $15 "," $13 "," $14 "," $12 }' | LC_ALL=C sort
 }
 
-# write_registration_inputs: the sipp inputs the Kamailio tests share, in
-# $WORK: reg.csv (u01..u10, one contact each, 60 s), reg2.csv (m01..m04,
-# two contacts with q 0.7 and 0.3), refresh.csv (u01..u05 again, 120 s).
-# Each test writes its own de-registrations.
+# write_registration_inputs [EXPIRES]: the sipp inputs the Kamailio tests
+# share, in $WORK: reg.csv (u01..u10, one contact each, EXPIRES s, default
+# 60), reg2.csv (m01..m04, two contacts with q 0.7 and 0.3, EXPIRES s),
+# refresh.csv (u01..u05 again, 120 s). Each test writes its own
+# de-registrations.
 write_registration_inputs() {
+	_expires=${1:-60}
 	{
 		echo SEQUENTIAL
 		for i in 01 02 03 04 05 06 07 08 09 10; do
-			echo "u$i;sip:u$i@127.0.0.1:5070;60;1"
+			echo "u$i;sip:u$i@127.0.0.1:5070;$_expires;1"
 		done
 	} >"$WORK/reg.csv"
 	{
 		echo SEQUENTIAL
 		for i in 01 02 03 04; do
-			echo "m$i;sip:m$i-a@127.0.0.1:5071;0.7;sip:m$i-b@127.0.0.1:5072;0.3;60;1"
+			echo "m$i;sip:m$i-a@127.0.0.1:5071;0.7;sip:m$i-b@127.0.0.1:5072;0.3;$_expires;1"
 		done
 	} >"$WORK/reg2.csv"
 	{
@@ -155,4 +157,11 @@ write_registration_inputs() {
 			echo "u$i;sip:u$i@127.0.0.1:5070;120;2"
 		done
 	} >"$WORK/refresh.csv"
+}
+
+# sipp_ok SCENARIO INPUT CALLS DESCRIPTION: run_sipp SCENARIO with
+# $WORK/INPUT for CALLS calls, as one TAP result; sipp's errors on failure.
+sipp_ok() {
+	run_sipp "$1" "$WORK/$2" "$3"
+	ok $? "$4" || { tail -5 "$WORK/sipp.out"; cat "$WORK/sipp-$1.err"; } 2>/dev/null | sed 's/^/# /'
 }
