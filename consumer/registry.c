@@ -793,7 +793,7 @@ static void dump_end(struct ultrace_registry *registry,
 	}
 }
 
-static int is_contact_event(enum ultrace_event_kind kind)
+int ultrace_event_kind_has_contact(enum ultrace_event_kind kind)
 {
 	return kind == ULTRACE_EVENT_CONTACT_INSERT ||
 		kind == ULTRACE_EVENT_CONTACT_UPDATE ||
@@ -818,7 +818,7 @@ enum ultrace_registry_status ultrace_registry_apply(
 		registry->stats.first_event_ns = event->time_ns;
 	}
 	registry->stats.last_event_ns = event->time_ns;
-	if (is_contact_event(event->kind)) {
+	if (ultrace_event_kind_has_contact(event->kind)) {
 		if (event->contact.aor.len == 0 ||
 				event->contact.contact.len == 0 ||
 				event->contact.aor.s == NULL ||

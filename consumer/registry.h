@@ -223,6 +223,8 @@ int64_t ultrace_registry_contact_get_last_event_ns(
 		const struct ultrace_registry_contact *contact);
 
 const char *ultrace_event_kind_name(enum ultrace_event_kind kind);
+/* Non-zero for the kinds that carry contact fields (and need AOR, URI). */
+int ultrace_event_kind_has_contact(enum ultrace_event_kind kind);
 const char *ultrace_anomaly_name(enum ultrace_anomaly anomaly);
 const char *ultrace_suspect_reason_name(enum ultrace_suspect_reason reason);
 const char *ultrace_registry_health_name(enum ultrace_registry_health health);

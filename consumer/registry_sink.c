@@ -239,7 +239,11 @@ static int handle_message(struct registry_sink *sink, const bt_message *msg)
 	}
 }
 
-/* Contacts past their `expires` by the grace, on the trace clock, go. */
+/*
+ * Contacts past their `expires` by the grace, on the trace clock, go. Once
+ * per batch, under the lock already held: with nothing due it is one look
+ * at the top of the expiry heap.
+ */
 static void apply_ttl(struct ultrace_registry_sink_config *config)
 {
 	int64_t deadline_s;

@@ -232,15 +232,6 @@ static int str_same(struct ultrace_str a, struct ultrace_str b)
 	return la == lb && (la == 0 || memcmp(a.s, b.s, la) == 0);
 }
 
-static int is_contact_event(enum ultrace_event_kind kind)
-{
-	return kind == ULTRACE_EVENT_CONTACT_INSERT ||
-		kind == ULTRACE_EVENT_CONTACT_UPDATE ||
-		kind == ULTRACE_EVENT_CONTACT_DELETE ||
-		kind == ULTRACE_EVENT_CONTACT_EXPIRE ||
-		kind == ULTRACE_EVENT_STATEDUMP_CONTACT;
-}
-
 static void check_values(const struct ultrace_contact *got,
 		const struct ultrace_contact *want)
 {
@@ -279,7 +270,7 @@ static void apply_event(struct ultrace_registry *registry,
 	uint64_t users = st->users;
 	uint64_t contacts = st->contacts;
 	enum ultrace_registry_status status;
-	int contact_event = is_contact_event(event->kind);
+	int contact_event = ultrace_event_kind_has_contact(event->kind);
 	int valid = contact_event && c->aor.s != NULL && c->aor.len > 0 &&
 		c->contact.s != NULL && c->contact.len > 0;
 
@@ -479,7 +470,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (op == ULTRACE_EVENT_STATEDUMP_END) {
 				event.dump_contacts = get_uint(&in, 1);
 			}
-			if (is_contact_event(event.kind)) {
+			if (ultrace_event_kind_has_contact(event.kind)) {
 				event.truncated = (uint32_t) get_uint(&in, 1);
 				make_contact(&in, &arena, &event.contact);
 			}
