@@ -12,7 +12,11 @@
  *             little-endian, octet): a small input can carry a 1 MiB string.
  *   mode & 4: keep going past malformed events (ultrace-replay -k).
  *   mode & 8: run the graph step by step (the live daemon's way).
- * With ULTRACE_FUZZ_VERBOSE set, says what each input led to.
+ * With ULTRACE_FUZZ_VERBOSE set, says what each input led to. With
+ * ULTRACE_FUZZ_WRITE_TRACE=DIR (an existing directory), only writes the
+ * input's trace there and reads nothing: triage.sh then asks whether
+ * babeltrace2 alone fails on it. ULTRACE_FUZZ_SELF_TEST makes every input
+ * fail a check (the control of fuzz_smoke.sh's triage).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -102,6 +106,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void) argv;
 	ultrace_log_init("fuzz_trace", ULTRACE_LOG_ERROR);
 	read_fixed_metadata();
+	stream_buf = malloc(STREAM_MAX);
+	FUZZ_CHECK(stream_buf != NULL, "out of memory");
+	if (getenv("ULTRACE_FUZZ_WRITE_TRACE") != NULL) {
+		/* Kept: no atexit removal, no plugins needed. */
+		snprintf(work_dir, sizeof(work_dir), "%s",
+			getenv("ULTRACE_FUZZ_WRITE_TRACE"));
+		return 0;
+	}
 	/* tmpfs when there is one: two small files rewritten per input. */
 	if (tmp == NULL) {
 		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
@@ -110,8 +122,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		tmp);
 	FUZZ_CHECK(mkdtemp(work_dir) != NULL, "mkdtemp in %s: %s", tmp,
 		strerror(errno));
-	stream_buf = malloc(STREAM_MAX);
-	FUZZ_CHECK(stream_buf != NULL, "out of memory");
 	FUZZ_CHECK(bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE,
 		BT_FALSE, &held_plugins[0]) == BT_PLUGIN_FIND_STATUS_OK &&
 		bt_plugin_find("utils", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE,
@@ -207,6 +217,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	mode = data[0];
 	write_trace(data + 1, size - 1, mode);
+	if (getenv("ULTRACE_FUZZ_WRITE_TRACE") != NULL) {
+		return 0;
+	}
+	/* fuzz_smoke.sh's control: triage.sh must call this failure ours. */
+	FUZZ_CHECK(getenv("ULTRACE_FUZZ_SELF_TEST") == NULL,
+		"ULTRACE_FUZZ_SELF_TEST is set: failing on purpose");
 	FUZZ_CHECK(ultrace_trace_discover(work_dir, &traces, err,
 		sizeof(err)) == 0 && traces.count == 1,
 		"discovery of %s: %s", work_dir, err);
