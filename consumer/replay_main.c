@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "registry_print.h"
 #include "registry_sink.h"
 #include "replay_graph.h"
+#include "size_parse.h"
 #include "time_parse.h"
 #include "trace_discovery.h"
 
@@ -37,6 +39,7 @@ struct replay_options {
 	const char *output;
 	int64_t at_ns;
 	int64_t expiry_grace_s;
+	uint64_t memory_limit;	/* bytes of address space; 0: none */
 	int show;
 	int keep_going;
 	int verbosity;
@@ -73,6 +76,10 @@ static void usage(FILE *out)
 "  -k, --keep-going    skip malformed events (counted) and, if the trace\n"
 "                      cannot be read to the end, still print the state\n"
 "                      reached; the exit status still reports the error\n"
+"      --memory-limit=SIZE  the most address space the reading may take\n"
+"                      (512M, 4G...; default: half the physical memory;\n"
+"                      `off`): babeltrace2 reads some damaged traces\n"
+"                      without end, and this ends it (exit status 3)\n"
 "  -o, --output=FILE   write to FILE instead of standard output\n"
 "  -v, --verbose       more messages (twice: babeltrace2's own warnings)\n"
 "  -q, --quiet         errors only\n"
@@ -87,6 +94,20 @@ static void usage(FILE *out)
 "every field the producer recorded: the format of ultrace-loadgen --truth.\n");
 }
 
+/* Half the physical memory, at least 1 GiB; 0 (none) if unknown. */
+static uint64_t default_memory_limit(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES);
+	long page_size = sysconf(_SC_PAGESIZE);
+	uint64_t half;
+
+	if (pages <= 0 || page_size <= 0) {
+		return 0;
+	}
+	half = (uint64_t) pages * (uint64_t) page_size / 2;
+	return half < (UINT64_C(1) << 30) ? UINT64_C(1) << 30 : half;
+}
+
 static int parse_args(int argc, char **argv, struct replay_options *opt)
 {
 	static const struct option longopts[] = {
@@ -98,6 +119,7 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "indexes", no_argument, NULL, 'I' },
 		{ "keep-going", no_argument, NULL, 'k' },
+		{ "memory-limit", required_argument, NULL, 'M' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -110,6 +132,7 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 	memset(opt, 0, sizeof(*opt));
 	opt->at_ns = INT64_MAX;
 	opt->expiry_grace_s = 120;
+	opt->memory_limit = default_memory_limit();
 	opt->print.format = ULTRACE_PRINT_TABLE;
 	while ((c = getopt_long(argc, argv, "a:f:ko:vqhV", longopts,
 			NULL)) != -1) {
@@ -158,6 +181,18 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 			break;
 		case 'k':
 			opt->keep_going = 1;
+			break;
+		case 'M':
+			if (strcmp(optarg, "off") == 0) {
+				opt->memory_limit = 0;
+			} else if (ultrace_size_parse(optarg,
+					&opt->memory_limit) != 0 ||
+					opt->memory_limit < (UINT64_C(64) << 20)) {
+				ULTRACE_ERR("--memory-limit: `%s` is not a "
+					"size of at least 64M (512M, 4G...) "
+					"or `off`", optarg);
+				return -1;
+			}
 			break;
 		case 'o':
 			opt->output = optarg;
@@ -236,29 +271,51 @@ static enum ultrace_log_level log_level_for(int verbosity)
 	return verbosity == 1 ? ULTRACE_LOG_INFO : ULTRACE_LOG_DEBUG;
 }
 
+/* In the reading child: lower RLIMIT_AS to `limit` bytes (0: leave it). */
+static void apply_memory_limit(uint64_t limit)
+{
+	struct rlimit rl;
+
+	if (limit == 0 || getrlimit(RLIMIT_AS, &rl) != 0) {
+		return;
+	}
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < limit) {
+		limit = rl.rlim_max;
+	}
+	rl.rlim_cur = limit;
+	if (setrlimit(RLIMIT_AS, &rl) != 0) {
+		ULTRACE_WARN("--memory-limit: setrlimit: %s; reading without "
+			"a limit", strerror(errno));
+	}
+}
+
 /*
  * babeltrace2 2.0 aborts (an assertion) or grows without bound on some
  * damaged traces (tests/fuzz/README), with no way for us to get control
- * back. The trace is therefore read in a child: when the decoder dies,
- * the operator gets an error naming the trace and status 1, not a core
- * dump. Returns -1 in the child (go on reading), else the exit status.
+ * back. The trace is therefore read in a child, under the memory limit:
+ * when the decoder dies, the operator gets an error naming the trace and
+ * status 1 (or 3 when memory ran out), not a core dump or a machine
+ * swapping. Returns -1 in the child (go on reading), else the exit status.
  */
-static int read_in_child(const char *trace_dir)
+static int read_in_child(const char *trace_dir, uint64_t memory_limit)
 {
+	struct rusage usage;
+	uint64_t peak;
 	pid_t child;
 	int status;
 
 	fflush(NULL);
 	child = fork();
 	if (child < 0) {
-		ULTRACE_WARN("fork: %s; reading the trace in this process",
-			strerror(errno));
+		ULTRACE_WARN("fork: %s; reading the trace in this process, "
+			"without a memory limit", strerror(errno));
 		return -1;
 	}
 	if (child == 0) {
+		apply_memory_limit(memory_limit);
 		return -1;
 	}
-	while (waitpid(child, &status, 0) < 0) {
+	while (wait4(child, &status, 0, &usage) < 0) {
 		if (errno != EINTR) {
 			ULTRACE_ERR("waitpid: %s", strerror(errno));
 			return EXIT_TRACE_ERROR;
@@ -266,6 +323,20 @@ static int read_in_child(const char *trace_dir)
 	}
 	if (WIFEXITED(status)) {
 		return WEXITSTATUS(status);
+	}
+	/* ru_maxrss is in KiB. A peak near the limit: memory ran out. */
+	peak = (uint64_t) usage.ru_maxrss * 1024;
+	if (memory_limit > 0 && peak >= memory_limit / 4) {
+		ULTRACE_ERR("%s: reading it ran out of memory (peak %" PRIu64
+			" MiB resident, limit %" PRIu64 " MiB of address "
+			"space, --memory-limit) and the trace decoder "
+			"(babeltrace2) died of signal %d (%s); nothing was "
+			"printed. babeltrace2 indexes some damaged traces "
+			"without end; if this trace is sound, raise "
+			"--memory-limit", trace_dir, peak >> 20,
+			memory_limit >> 20, WTERMSIG(status),
+			strsignal(WTERMSIG(status)));
+		return EXIT_OUTPUT_ERROR;
 	}
 	ULTRACE_ERR("%s: the trace decoder (babeltrace2) died of signal %d "
 		"(%s) reading it: the trace is damaged in a way it does not "
@@ -294,7 +365,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	ultrace_log_set_level(log_level_for(opt.verbosity));
-	ret = read_in_child(opt.trace_dir);
+	ret = read_in_child(opt.trace_dir, opt.memory_limit);
 	if (ret >= 0) {
 		return ret;
 	}

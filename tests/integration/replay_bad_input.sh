@@ -6,7 +6,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 ultrace_isolate "$@"
 
-plan 19
+plan 23
 start_sessiond
 
 # expect_error CODE PATTERN DESCRIPTION -- ARGS: exit CODE, stderr ~ PATTERN.
@@ -62,6 +62,20 @@ tail -c +2 "$ULTRACE_SRCDIR/tests/fuzz/crashers/fuzz_trace/bt2-assert-packet-siz
 	>"$WORK/bt2abort/stream_0"
 expect_error 1 "bt2abort: the trace decoder (babeltrace2) died of signal" \
 	"a packet size babeltrace2 does not survive" -- "$WORK/bt2abort"
+
+# A damaged packet context on which babeltrace2 2.0.4 indexes the stream
+# without end (tests/fuzz/crashers/fuzz_trace/unbounded): the memory limit
+# of the reading child ends it with a clear error and status 3.
+mkdir -p "$WORK/unbounded"
+ULTRACE_FUZZ_WRITE_TRACE="$WORK/unbounded" \
+	"$ULTRACE_BUILDDIR/tests/fuzz/driver_fuzz_trace" \
+	"$ULTRACE_SRCDIR/tests/fuzz/crashers/fuzz_trace/unbounded/bt2-index-grows-forever" \
+	>/dev/null 2>&1 || bail_out "cannot write the unbounded trace"
+expect_error 3 "unbounded: reading it ran out of memory (peak [0-9]* MiB resident, limit 256 MiB" \
+	"a trace babeltrace2 indexes without end, --memory-limit=256M" -- \
+	--memory-limit=256M "$WORK/unbounded"
+expect_error 2 "memory-limit: .1X. is not a size" "a bad --memory-limit" -- \
+	--memory-limit=1X "$WORK/unbounded"
 
 # An `ultrace` provider whose contact_insert lacks its fields.
 create_session bad "$WORK/bad" || bail_out "cannot create the session"
