@@ -4,7 +4,7 @@
 # nothing; bench/run isolates its own LTTng daemon and snmpd.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 14
+plan 15
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -25,6 +25,8 @@ rows=$(grep -cE "^\| (200|1000|2000) \| $num \| $num \| $num\.\.$num \| 1 \| [0-
 is "$rows" "3" "SNMP serving: a full walk, RSS and bytes per contact at 3 sizes"
 grep -qE '^\| 200 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+\.\.[0-9.]+ \| 1 \| 1000 \|' "$out"
 ok $? "the walk of 200 contacts returns 5 columns x 200 rows"
+rows=$(grep -cE "^\| (200|1000|2000) \| [1-9][0-9]* \| (600|3000|6000) \| $num \| [0-9]+ \| -?[0-9]+ \| (${num}x|-) \|\$" "$out")
+is "$rows" "3" "ultrace-consumerd's own RSS after reading a trace, 3 sizes, every event read"
 rows=$(grep -cE "^\| (200|1000|2000) \| (GET|GETNEXT) \| [^|]+ \| [0-9]+ \| [0-9]+\.\.[0-9]+ \| ${num}x \|\$" "$out")
 is "$rows" "24" "SNMP latency: 2 floors, GET and GETNEXT at start, middle, end, 3 sizes"
 rows=$(grep -cE '^\| [0-9]+ ms \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| 0 \| [1-9][0-9]* \| [1-9][0-9]* \|$' "$out")
