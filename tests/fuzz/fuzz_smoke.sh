@@ -31,8 +31,8 @@ ok $? "the harnesses build with clang, libFuzzer, ASan and UBSan" ||
 
 # Artifacts are sorted by triage.sh: a failure babeltrace2 shows on its own
 # (abort, leak, no end, no memory bound) is reported, not ours to fix; an
-# artifact the harness passes when run alone (libFuzzer -fork=1 leaves an
-# empty one when a job dies between inputs) is reported; the rest fail.
+# artifact the harness passes when run alone (-fork=1 runs leave an empty
+# crash-* file, cause unknown) is reported; the rest fail.
 triage() {
 	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		sh "$ULTRACE_SRCDIR/tests/fuzz/triage.sh" "$@"

@@ -12,8 +12,9 @@
 #                    definite), or neither ends within FUZZ_TRIAGE_SECONDS
 #                    (30) nor stays within FUZZ_TRIAGE_MEMORY_KB (4 GiB)
 #   not-reproduced   the fuzzer's own binary passes it when run alone
-#                    (libFuzzer -fork=1 also writes an empty crash-* file
-#                    when a job dies between inputs)
+#                    (libFuzzer -fork=1 runs here leave an empty crash-*
+#                    file within their first minutes; why is not known,
+#                    the empty input passes alone)
 # Exit status: the number of files that are ours (at most 125).
 #
 # Environment: FUZZ_SRCDIR, FUZZ_BUILDDIR (as for fuzz.sh; the clang
