@@ -271,16 +271,33 @@ static enum ultrace_log_level log_level_for(int verbosity)
 	return verbosity == 1 ? ULTRACE_LOG_INFO : ULTRACE_LOG_DEBUG;
 }
 
-/* In the reading child: lower RLIMIT_AS to `limit` bytes (0: leave it). */
+/*
+ * The address-space limit the reading child gets: `wanted` bytes (0:
+ * none), unless a lower one is already set (ulimit -v), which is kept.
+ * Returns it (0: none), and in the child applies it.
+ */
+static uint64_t effective_memory_limit(uint64_t wanted)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_AS, &rl) != 0) {
+		return 0;
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+			(wanted == 0 || (uint64_t) rl.rlim_cur <= wanted)) {
+		return (uint64_t) rl.rlim_cur;
+	}
+	return wanted;
+}
+
 static void apply_memory_limit(uint64_t limit)
 {
 	struct rlimit rl;
 
-	if (limit == 0 || getrlimit(RLIMIT_AS, &rl) != 0) {
+	if (limit == 0 || getrlimit(RLIMIT_AS, &rl) != 0 ||
+			(rl.rlim_cur != RLIM_INFINITY &&
+			(uint64_t) rl.rlim_cur <= limit)) {
 		return;
-	}
-	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < limit) {
-		limit = rl.rlim_max;
 	}
 	rl.rlim_cur = limit;
 	if (setrlimit(RLIMIT_AS, &rl) != 0) {
@@ -304,6 +321,7 @@ static int read_in_child(const char *trace_dir, uint64_t memory_limit)
 	pid_t child;
 	int status;
 
+	memory_limit = effective_memory_limit(memory_limit);
 	fflush(NULL);
 	child = fork();
 	if (child < 0) {
@@ -329,7 +347,8 @@ static int read_in_child(const char *trace_dir, uint64_t memory_limit)
 	if (memory_limit > 0 && peak >= memory_limit / 4) {
 		ULTRACE_ERR("%s: reading it ran out of memory (peak %" PRIu64
 			" MiB resident, limit %" PRIu64 " MiB of address "
-			"space, --memory-limit) and the trace decoder "
+			"space: --memory-limit, or a lower ulimit -v) and the "
+			"trace decoder "
 			"(babeltrace2) died of signal %d (%s); nothing was "
 			"printed. babeltrace2 indexes some damaged traces "
 			"without end; if this trace is sound, raise "

@@ -6,7 +6,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 ultrace_isolate "$@"
 
-plan 23
+plan 25
 start_sessiond
 
 # expect_error CODE PATTERN DESCRIPTION -- ARGS: exit CODE, stderr ~ PATTERN.
@@ -74,6 +74,15 @@ ULTRACE_FUZZ_WRITE_TRACE="$WORK/unbounded" \
 expect_error 3 "unbounded: reading it ran out of memory (peak [0-9]* MiB resident, limit 256 MiB" \
 	"a trace babeltrace2 indexes without end, --memory-limit=256M" -- \
 	--memory-limit=256M "$WORK/unbounded"
+# An operator's lower limit (ulimit -v 300000 KiB = 292 MiB) is kept.
+printf '#!/bin/sh\nulimit -v 300000 && exec "%s" "$@"\n' "$ULTRACE_REPLAY" \
+	>"$WORK/replay-ulimit" && chmod +x "$WORK/replay-ulimit"
+_replay=$ULTRACE_REPLAY
+ULTRACE_REPLAY=$WORK/replay-ulimit
+expect_error 3 "limit 292 MiB of address space" \
+	"the same under ulimit -v 300000 and --memory-limit=4G" -- \
+	--memory-limit=4G "$WORK/unbounded"
+ULTRACE_REPLAY=$_replay
 expect_error 2 "memory-limit: .1X. is not a size" "a bad --memory-limit" -- \
 	--memory-limit=1X "$WORK/unbounded"
 
