@@ -86,11 +86,17 @@ run_one() {
 		set -- "$@" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
 			-ignore_ooms=1
 	fi
+	# TMPDIR: the harness's trace directories (an aborted input leaves
+	# its own) and -fork=1's job directories, removed after the run.
+	tmpbase=/dev/shm
+	[ -w "$tmpbase" ] || tmpbase=${TMPDIR:-/tmp}
+	tmp=$(mktemp -d "$tmpbase/ultrace-fuzz-run.XXXXXX") || return 1
 	start=$(date +%s)
-	ASAN_OPTIONS=$ASAN_OPTS LSAN_OPTIONS=$LSAN_OPTS \
+	TMPDIR=$tmp ASAN_OPTIONS=$ASAN_OPTS LSAN_OPTIONS=$LSAN_OPTS \
 		ULTRACE_SRCDIR=$FUZZ_SRCDIR "$BIN/$t" "$@" "$work" \
 		"$FUZZ_SRCDIR/tests/fuzz/corpus/$t" >"$log" 2>&1
 	rc=$?
+	rm -rf "$tmp"
 	end=$(date +%s)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
 		tail -n 1)

@@ -14,7 +14,14 @@
 
 SECONDS_EACH=${FUZZ_SMOKE_SECONDS:-30}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-fuzz.XXXXXX") || bail_out "mktemp failed"
-trap 'rm -rf "$WORK"' EXIT
+# The harness's per-process trace directories (left behind by inputs that
+# abort) and libFuzzer's -fork=1 directories go under TMPDIR: a scratch
+# one, on tmpfs when there is one, removed at exit.
+base=/dev/shm
+[ -w "$base" ] || base=${TMPDIR:-/tmp}
+HARNESS_TMP=$(mktemp -d "$base/ultrace-fuzz-smoke.XXXXXX") ||
+	bail_out "mktemp failed"
+trap 'rm -rf "$WORK" "$HARNESS_TMP"' EXIT
 trap 'exit 130' INT TERM
 
 plan 5
@@ -34,7 +41,8 @@ ok $? "the harnesses build with clang, libFuzzer, ASan and UBSan" ||
 # artifact the harness passes when run alone (-fork=1 runs leave an empty
 # crash-* file, cause unknown) is reported; the rest fail.
 triage() {
-	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
+	TMPDIR=$HARNESS_TMP FUZZ_SRCDIR=$ULTRACE_SRCDIR \
+		FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		sh "$ULTRACE_SRCDIR/tests/fuzz/triage.sh" "$@"
 }
 
@@ -50,7 +58,8 @@ esac
 
 for t in fuzz_trace fuzz_events; do
 	# Keep going past crashes (-fork=1), then sort them.
-	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
+	TMPDIR=$HARNESS_TMP FUZZ_SRCDIR=$ULTRACE_SRCDIR \
+		FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		FUZZ_WORK="$WORK/work" FUZZ_ARTIFACTS="$WORK/crashers" \
 		FUZZ_SECONDS=$SECONDS_EACH FUZZ_KEEP_GOING=1 \
 		sh "$ULTRACE_SRCDIR/tests/fuzz/fuzz.sh" run "$t" \

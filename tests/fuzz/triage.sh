@@ -44,7 +44,7 @@ reproduces() {
 	( ulimit -v unlimited 2>/dev/null
 	ASAN_OPTIONS=fast_unwind_on_malloc=0 \
 		LSAN_OPTIONS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp \
-		ULTRACE_SRCDIR=$FUZZ_SRCDIR timeout $((SECS + 10)) \
+		TMPDIR=$scratch ULTRACE_SRCDIR=$FUZZ_SRCDIR timeout $((SECS + 10)) \
 		"$BIN/$target" -timeout="$SECS" -rss_limit_mb=$((MEM_KB / 1024)) \
 		"$1" >"$scratch/harness.log" 2>&1 ) 2>/dev/null
 	[ $? -ne 0 ]
