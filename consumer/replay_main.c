@@ -274,7 +274,7 @@ static enum ultrace_log_level log_level_for(int verbosity)
 /*
  * The address-space limit the reading child gets: `wanted` bytes (0:
  * none), unless a lower one is already set (ulimit -v), which is kept.
- * Returns it (0: none), and in the child applies it.
+ * Returns it (0: none); apply_memory_limit() sets it in the child.
  */
 static uint64_t effective_memory_limit(uint64_t wanted)
 {
@@ -290,13 +290,12 @@ static uint64_t effective_memory_limit(uint64_t wanted)
 	return wanted;
 }
 
+/* `limit` comes from effective_memory_limit(): never above the hard limit. */
 static void apply_memory_limit(uint64_t limit)
 {
 	struct rlimit rl;
 
-	if (limit == 0 || getrlimit(RLIMIT_AS, &rl) != 0 ||
-			(rl.rlim_cur != RLIM_INFINITY &&
-			(uint64_t) rl.rlim_cur <= limit)) {
+	if (limit == 0 || getrlimit(RLIMIT_AS, &rl) != 0) {
 		return;
 	}
 	rl.rlim_cur = limit;

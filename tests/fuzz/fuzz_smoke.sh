@@ -5,8 +5,10 @@
 # sanitizer report, failed check or timeout is sorted by triage.sh: one of
 # ours fails the test; one babeltrace2 shows without our code (its known
 # assertion, leaks and endless indexing of damaged streams) is listed in
-# the log. A missing clang fails the test: it is never skipped. New inputs and crashers go to a
-# scratch directory, not the source tree (`make fuzz` keeps them).
+# the log. A missing clang fails the test: it is never skipped. New inputs
+# and crashers go to a scratch directory, not the source tree (`make fuzz`
+# keeps them); fuzz.sh and triage.sh give the harness a TMPDIR of their
+# own and remove it (an input that aborts leaves its trace directory).
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
@@ -14,14 +16,7 @@
 
 SECONDS_EACH=${FUZZ_SMOKE_SECONDS:-30}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-fuzz.XXXXXX") || bail_out "mktemp failed"
-# The harness's per-process trace directories (left behind by inputs that
-# abort) and libFuzzer's -fork=1 directories go under TMPDIR: a scratch
-# one, on tmpfs when there is one, removed at exit.
-base=/dev/shm
-[ -w "$base" ] || base=${TMPDIR:-/tmp}
-HARNESS_TMP=$(mktemp -d "$base/ultrace-fuzz-smoke.XXXXXX") ||
-	bail_out "mktemp failed"
-trap 'rm -rf "$WORK" "$HARNESS_TMP"' EXIT
+trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
 plan 5
@@ -41,8 +36,7 @@ ok $? "the harnesses build with clang, libFuzzer, ASan and UBSan" ||
 # artifact the harness passes when run alone (-fork=1 runs leave an empty
 # crash-* file, cause unknown) is reported; the rest fail.
 triage() {
-	TMPDIR=$HARNESS_TMP FUZZ_SRCDIR=$ULTRACE_SRCDIR \
-		FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
+	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		sh "$ULTRACE_SRCDIR/tests/fuzz/triage.sh" "$@"
 }
 
@@ -58,8 +52,7 @@ esac
 
 for t in fuzz_trace fuzz_events; do
 	# Keep going past crashes (-fork=1), then sort them.
-	TMPDIR=$HARNESS_TMP FUZZ_SRCDIR=$ULTRACE_SRCDIR \
-		FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
+	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		FUZZ_WORK="$WORK/work" FUZZ_ARTIFACTS="$WORK/crashers" \
 		FUZZ_SECONDS=$SECONDS_EACH FUZZ_KEEP_GOING=1 \
 		sh "$ULTRACE_SRCDIR/tests/fuzz/fuzz.sh" run "$t" \
