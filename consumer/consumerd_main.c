@@ -18,6 +18,7 @@
 
 #include "agent.h"
 #include "daemon.h"
+#include "live_url.h"
 #include "log.h"
 #include "registry.h"
 #include "time_parse.h"
@@ -116,6 +117,27 @@ static int parse_int(const char *opt, const char *arg, int min, int *out)
 		return -1;
 	}
 	*out = (int) v;
+	return 0;
+}
+
+/* babeltrace2 2.0.4 crashes on some URLs it does not reject: check first. */
+static int check_live_url(const char *url)
+{
+	struct ultrace_live_url parts;
+	const char *why;
+
+	why = ultrace_live_url_parse(url, &parts);
+	if (why != NULL) {
+		ULTRACE_ERR("--live: `%s` is not net://HOST[:PORT]/host/"
+			"HOSTNAME/SESSION: %s", url, why);
+		return -1;
+	}
+	if (!parts.has_session) {
+		ULTRACE_ERR("--live: `%s` names no session (/host/HOSTNAME/"
+			"SESSION): following every session of a relayd is not "
+			"supported yet", url);
+		return -1;
+	}
 	return 0;
 }
 
@@ -280,11 +302,7 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		return -1;
 	}
 	if (o->follow.live_url != NULL &&
-			strncmp(o->follow.live_url, "net://", 6) != 0 &&
-			strncmp(o->follow.live_url, "net4://", 7) != 0 &&
-			strncmp(o->follow.live_url, "net6://", 7) != 0) {
-		ULTRACE_ERR("--live: `%s` is not net://HOST[:PORT]/host/"
-			"HOSTNAME/SESSION", o->follow.live_url);
+			check_live_url(o->follow.live_url) != 0) {
 		return -1;
 	}
 	return 0;
