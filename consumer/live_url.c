@@ -259,7 +259,7 @@ int ultrace_live_url_format(const struct ultrace_live_url *u, char *buf,
 		[ULTRACE_LIVE_URL_IPV4] = "net4://",
 		[ULTRACE_LIVE_URL_IPV6] = "net6://",
 	};
-	char port[8] = "";
+	char port[16] = "";
 	int n;
 
 	if ((unsigned int) u->family >= sizeof(prefixes) / sizeof(prefixes[0])) {
