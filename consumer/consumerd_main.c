@@ -52,7 +52,7 @@ static void usage(FILE *out)
 "Usage: ultrace-consumerd (--live=URL | --trace=DIR) [OPTION]...\n"
 "Follow a SIP registrar's usrloc events in an LTTng trace and serve the\n"
 "users and contacts as KAMAILIO-SIP-SERVER-MIB tables through an SNMP\n"
-"AgentX master (snmpd).\n"
+"AgentX master (snmpd), directly (--snmp-listen), or both.\n"
 "\n"
 "Input (one of):\n"
 "  -l, --live=URL          a live session through lttng-relayd:\n"
@@ -71,6 +71,17 @@ static void usage(FILE *out)
 "SNMP:\n"
 "  -x, --agentx-socket=ADDR  the master's AgentX socket (default net-snmp's,\n"
 "                          /var/agentx/master)\n"
+"      --no-agentx         do not register with an AgentX master (serve\n"
+"                          only --snmp-listen)\n"
+"  -s, --snmp-listen=SPEC[,SPEC...]  also answer SNMP directly on these\n"
+"                          net-snmp transports (udp:127.0.0.1:1161,\n"
+"                          udp6:[::1]:1161, tcp:127.0.0.1:1161); a spec\n"
+"                          without an address listens on loopback\n"
+"      --snmp-config=FILE  access for --snmp-listen in snmpd.conf syntax\n"
+"                          (rocommunity/rwcommunity with a source,\n"
+"                          createUser + rouser/rwuser, view/access,\n"
+"                          maxGetbulkResponses); default: read-only\n"
+"                          community public from loopback\n"
 "      --ping-interval=S   AgentX keepalive; a restarted master is rejoined\n"
 "                          within this (default 5)\n"
 "      --lookup-timeout=S  lookup table rows are reaped after S (default 60)\n"
@@ -150,6 +161,9 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		{ "poll-ms", required_argument, NULL, 'P' },
 		{ "retry-max", required_argument, NULL, 'R' },
 		{ "agentx-socket", required_argument, NULL, 'x' },
+		{ "no-agentx", no_argument, NULL, 'N' },
+		{ "snmp-listen", required_argument, NULL, 's' },
+		{ "snmp-config", required_argument, NULL, 'C' },
 		{ "ping-interval", required_argument, NULL, 'I' },
 		{ "lookup-timeout", required_argument, NULL, 'T' },
 		{ "health-oid", required_argument, NULL, 'O' },
@@ -176,11 +190,12 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 	o->follow.poll_ms = 5;
 	o->follow.retry_max_s = 30;
 	o->snmp.name = "ultrace";
+	o->snmp.agentx = 1;
 	o->snmp.ping_interval_s = 5;
 	o->snmp.lookup_timeout_s = 60;
 	o->stats_interval_s = 60;
 	o->log_level = ULTRACE_LOG_NOTICE;
-	while ((c = getopt_long(argc, argv, "l:t:x:fp:vqhV", longopts,
+	while ((c = getopt_long(argc, argv, "l:t:x:s:fp:vqhV", longopts,
 			NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -216,6 +231,20 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 			break;
 		case 'x':
 			o->snmp.agentx_socket = optarg;
+			break;
+		case 'N':
+			o->snmp.agentx = 0;
+			break;
+		case 's':
+			if (ultrace_snmp_listen_check(optarg, &why) != 0) {
+				ULTRACE_ERR("--snmp-listen: `%s`: %s", optarg,
+					why);
+				return -1;
+			}
+			o->snmp.listen = optarg;
+			break;
+		case 'C':
+			o->snmp.config_file = optarg;
 			break;
 		case 'I':
 			if (parse_int("--ping-interval", optarg, 0,
@@ -295,6 +324,16 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 	}
 	if (optind != argc) {
 		ULTRACE_ERR("unexpected argument `%s`", argv[optind]);
+		return -1;
+	}
+	if (!o->snmp.agentx && o->snmp.listen == NULL) {
+		ULTRACE_ERR("--no-agentx without --snmp-listen: nothing "
+			"would be served");
+		return -1;
+	}
+	if (o->snmp.config_file != NULL && o->snmp.listen == NULL) {
+		ULTRACE_ERR("--snmp-config is for --snmp-listen (an AgentX "
+			"master applies its own access control)");
 		return -1;
 	}
 	if ((o->follow.live_url == NULL) == (o->follow.trace_dir == NULL)) {
@@ -504,7 +543,7 @@ int main(int argc, char **argv)
 	source.get_health_extra = health_extra;
 	source.health_data = &follower;
 	if (ultrace_snmp_agent_init(&opt.snmp, &source) != 0) {
-		ULTRACE_ERR("cannot start the SNMP subagent");
+		ULTRACE_ERR("cannot start the SNMP agent");
 		goto end;
 	}
 	agent_up = 1;
@@ -513,10 +552,14 @@ int main(int argc, char **argv)
 		ULTRACE_ERR("cannot start the trace thread");
 		goto end;
 	}
-	ULTRACE_NOTICE("serving %s over AgentX (%s)",
+	ULTRACE_NOTICE("serving %s%s%s%s%s%s",
 		opt.follow.live_url ? opt.follow.live_url : opt.follow.trace_dir,
-		opt.snmp.agentx_socket ? opt.snmp.agentx_socket :
-			"default socket");
+		opt.snmp.agentx ? " over AgentX (" : "",
+		opt.snmp.agentx ? (opt.snmp.agentx_socket ?
+			opt.snmp.agentx_socket : "default socket") : "",
+		opt.snmp.agentx ? ")" : "",
+		opt.snmp.listen ? " directly on " : "",
+		opt.snmp.listen ? opt.snmp.listen : "");
 
 	next_stats = monotonic_s() + opt.stats_interval_s;
 	while (!ultrace_daemon_stop_signal) {

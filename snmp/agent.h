@@ -1,28 +1,44 @@
 /*
- * agent.h: the net-snmp AgentX subagent that serves the registry as the
- * KAMAILIO-SIP-SERVER-MIB registrar tables. Reads the registry under the
- * caller's lock; knows nothing of babeltrace2 or LTTng.
+ * agent.h: ultrace's SNMP agent: the tables of mib.h served through one or
+ * both shells, an AgentX subagent of a master snmpd and a direct SNMP
+ * listener (net-snmp's agent in the master role). Reads the registry under
+ * the caller's lock; knows nothing of babeltrace2 or LTTng.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #ifndef ULTRACE_SNMP_AGENT_H
 #define ULTRACE_SNMP_AGENT_H
 
-#include <pthread.h>
 #include <stdint.h>
 
-#include "registry.h"
+#include "source.h"
 
 struct ultrace_snmp_options {
-	/* AgentX master socket; NULL: net-snmp's default (/var/agentx/master). */
-	const char *agentx_socket;
 	/* Name for net-snmp's configuration and logs, e.g. "ultrace". */
 	const char *name;
+	/* Non-zero: register the tables with an AgentX master. */
+	int agentx;
+	/* AgentX master socket; NULL: net-snmp's default (/var/agentx/master). */
+	const char *agentx_socket;
 	/*
 	 * Seconds between AgentX pings; a lost master is reconnected at
 	 * that pace, and the tables re-registered (0: never reconnect).
 	 */
 	int ping_interval_s;
+	/*
+	 * Serve SNMP directly on these net-snmp transport specs, comma
+	 * separated ("udp:127.0.0.1:1161,udp6:[::1]:1161,tcp:..."); a spec
+	 * without an address is on loopback. NULL: no direct listener.
+	 * Checked by ultrace_snmp_listen_check().
+	 */
+	const char *listen;
+	/*
+	 * Access for the direct listener, in net-snmp's snmpd.conf syntax
+	 * (rocommunity, rwcommunity, com2sec/group/view/access, createUser,
+	 * rouser, rwuser, maxGetbulkResponses...). NULL: `rocommunity public`
+	 * from loopback only.
+	 */
+	const char *config_file;
 	/*
 	 * Lookup-table rows are reaped this long after their creation
 	 * (0: 60 s).
@@ -37,55 +53,6 @@ struct ultrace_snmp_options {
 };
 
 /*
- * NET-SNMP-MIB's netSnmpPlaypen (enterprises.8072.9999.9999), meant for
- * local use, then 7637: ultrace has no enterprise number of its own.
- */
-#define ULTRACE_SNMP_HEALTH_OID_DEFAULT "1.3.6.1.4.1.8072.9999.9999.7637"
-#define ULTRACE_SNMP_HEALTH_OID_NONE "none"
-
-/* Values of the health group's sourceState (ultraceHealth.18). */
-enum ultrace_snmp_source_state {
-	ULTRACE_SNMP_SOURCE_UNKNOWN = 0,     /* no health callback */
-	ULTRACE_SNMP_SOURCE_STARTING = 1,
-	ULTRACE_SNMP_SOURCE_FOLLOWING = 2,
-	ULTRACE_SNMP_SOURCE_RETRYING = 3,
-	ULTRACE_SNMP_SOURCE_DONE = 4,
-	ULTRACE_SNMP_SOURCE_FAILED = 5,
-};
-
-/*
- * What the health scalars serve that the registry does not hold: the
- * state of whatever feeds it (the trace follower in ultrace-consumerd).
- */
-struct ultrace_snmp_health_extra {
-	enum ultrace_snmp_source_state source_state;
-	uint64_t malformed;        /* malformed events skipped */
-	uint64_t reattachments;    /* times the source had to reattach */
-	/* Event-to-registry lag; 0 when unknown. */
-	int64_t lag_p50_ns;
-	int64_t lag_p99_ns;
-	int64_t lag_max_ns;
-	int64_t last_lag_ns;
-};
-
-/*
- * What the agent serves. `lock` is held while a request reads `registry`
- * (each request holds it for microseconds: the writer never waits long).
- */
-struct ultrace_snmp_source {
-	const struct ultrace_registry *registry;
-	pthread_mutex_t *lock;
-	/*
-	 * Optional (NULL: source state unknown, lag and malformed 0): fill
-	 * `out`, called with `lock` held while a request reads the health
-	 * scalars; must not block.
-	 */
-	void (*get_health_extra)(void *data,
-			struct ultrace_snmp_health_extra *out);
-	void *health_data;
-};
-
-/*
  * Whether `text` is a usable health_oid: NULL, "none", or a numeric OID
  * that ultrace_snmp_oid_parse() accepts, with room for object.instance,
  * and neither inside nor above the KAMAILIO-SIP-SERVER-MIB objects served.
@@ -93,7 +60,18 @@ struct ultrace_snmp_source {
  */
 int ultrace_snmp_health_oid_check(const char *text, const char **why);
 
-/* Connects to the master and registers every table. Returns 0 or -1. */
+/*
+ * Whether `text` is a usable listen list (see ultrace_snmp_options): 0,
+ * or -1 with *why set to a static sentence saying what is wrong.
+ */
+int ultrace_snmp_listen_check(const char *text, const char **why);
+
+/*
+ * Start the shells the options ask for and register every table. Needs at
+ * least one shell. Returns 0 or -1 (logged): a direct listener that cannot
+ * bind, or a configuration file that cannot be read, is an error; a
+ * missing AgentX master is not (it is retried).
+ */
 int ultrace_snmp_agent_init(const struct ultrace_snmp_options *options,
 		const struct ultrace_snmp_source *source);
 

@@ -11,7 +11,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "agent_internal.h"
+#include "admin_string.h"
 #include "oids.h"
 #include "snmp_values.h"
 #include "table_walk.h"

@@ -8,7 +8,7 @@
 #ifndef ULTRACE_SNMP_CONTACT_TABLE_H
 #define ULTRACE_SNMP_CONTACT_TABLE_H
 
-#include "agent.h"
+#include "source.h"
 
 /* Register the table's raw handler; `source` is borrowed. 0 or -1. */
 int init_ultrace_contact_table(const struct ultrace_snmp_source *source);

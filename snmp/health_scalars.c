@@ -14,6 +14,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
+#include "admin_string.h"
 #include "log.h"
 #include "oids.h"
 #include "snmp_values.h"
@@ -178,7 +179,7 @@ static void health_serve(void *data, const void *row, unsigned int column,
 		serve_counter64(var, st->ttl_expired);
 		break;
 	case ULTRACE_HEALTH_TRUNCATED_VALUES:
-		serve_counter64(var, ultrace_snmp_agent_truncated_values());
+		serve_counter64(var, ultrace_snmp_truncated_values());
 		break;
 	case ULTRACE_HEALTH_DUMP_REPAIRED:
 		serve_counter64(var, st->dump_repaired);
@@ -246,7 +247,7 @@ end:
 	return len;
 }
 
-int ultrace_snmp_health_oid_check(const char *text, const char **why)
+int ultrace_health_scalars_oid_check(const char *text, const char **why)
 {
 	oid base[HEALTH_BASE_MAX];
 

@@ -9,10 +9,18 @@
 #ifndef ULTRACE_SNMP_HEALTH_SCALARS_H
 #define ULTRACE_SNMP_HEALTH_SCALARS_H
 
-#include "agent.h"
+#include "source.h"
 
 /*
- * Register the group under `base_oid` (ultrace_snmp_options.health_oid:
+ * Whether `text` is a usable health base: NULL, "none", or a numeric OID
+ * that ultrace_snmp_oid_parse() accepts, with room for object.instance,
+ * and neither inside nor above the KAMAILIO-SIP-SERVER-MIB objects served.
+ * 0, or -1 with *why set to a static sentence saying what is wrong.
+ */
+int ultrace_health_scalars_oid_check(const char *text, const char **why);
+
+/*
+ * Register the group under `base_oid` (ultrace_snmp_mib_options.health_oid:
  * NULL the default, "none" nothing at all); `source` is copied. 0, or -1
  * (logged) if the OID is refused or net-snmp cannot register it.
  */

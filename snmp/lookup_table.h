@@ -9,7 +9,7 @@
 #ifndef ULTRACE_SNMP_LOOKUP_TABLE_H
 #define ULTRACE_SNMP_LOOKUP_TABLE_H
 
-#include "agent.h"
+#include "source.h"
 
 /* At most this many rows at a time: resourceUnavailable past it. */
 #define ULTRACE_LOOKUP_ROWS_MAX 1024

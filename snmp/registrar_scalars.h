@@ -9,7 +9,7 @@
 #ifndef ULTRACE_SNMP_REGISTRAR_SCALARS_H
 #define ULTRACE_SNMP_REGISTRAR_SCALARS_H
 
-#include "agent.h"
+#include "source.h"
 
 /* Register the three scalars; `source` is borrowed. 0 or -1. */
 int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source);

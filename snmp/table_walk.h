@@ -15,7 +15,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "agent.h"
+#include "source.h"
 
 #define ULTRACE_TABLE_MAX_INDEXES 2
 

@@ -10,7 +10,7 @@
 #include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
-#include "agent_internal.h"
+#include "admin_string.h"
 #include "oids.h"
 #include "table_walk.h"
 

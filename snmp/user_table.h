@@ -7,7 +7,7 @@
 #ifndef ULTRACE_SNMP_USER_TABLE_H
 #define ULTRACE_SNMP_USER_TABLE_H
 
-#include "agent.h"
+#include "source.h"
 
 /* Register the table's raw handler; `source` is borrowed. 0 or -1. */
 int init_ultrace_user_table(const struct ultrace_snmp_source *source);

@@ -17,7 +17,7 @@
 #include <net-snmp/net-snmp-includes.h>
 
 #include "agent.h"
-#include "agent_internal.h"
+#include "admin_string.h"
 #include "contact_csv.h"
 #include "registry_print.h"
 #include "snmp_values.h"
@@ -287,7 +287,7 @@ int fuzz_json_valid(const char *s, size_t len, size_t *bad_at)
 static int check_admin_string(struct ultrace_str s, const char *what)
 {
 	netsnmp_variable_list var;
-	uint64_t before = ultrace_snmp_agent_truncated_values();
+	uint64_t before = ultrace_snmp_truncated_values();
 	size_t len = s.s != NULL ? s.len : 0;
 	int cut;
 
@@ -310,7 +310,7 @@ static int check_admin_string(struct ultrace_str s, const char *what)
 				var.val_len),
 		"%s: the cut split a UTF-8 character", what);
 	cut = var.val_len < len;
-	FUZZ_CHECK(ultrace_snmp_agent_truncated_values() - before ==
+	FUZZ_CHECK(ultrace_snmp_truncated_values() - before ==
 			(uint64_t) cut, "%s: cut not counted once", what);
 	snmp_free_var_internals(&var);
 	return cut;
