@@ -24,7 +24,7 @@ FUZZ_CC=${FUZZ_CC:-clang}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_WORK=${FUZZ_WORK:-$FUZZ_BUILDDIR/tests/fuzz/work}
 FUZZ_ARTIFACTS=${FUZZ_ARTIFACTS:-$FUZZ_SRCDIR/tests/fuzz/crashers}
-TARGETS="fuzz_trace fuzz_events"
+TARGETS="fuzz_trace fuzz_events fuzz_live_url"
 BIN=$FUZZ_BUILDDIR/tests/fuzz/bin
 OBJ=$FUZZ_BUILDDIR/tests/fuzz/obj
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
@@ -38,6 +38,7 @@ LSAN_OPTS=suppressions=$FUZZ_SRCDIR/tests/fuzz/lsan.supp
 max_len() {
 	case $1 in
 	fuzz_trace) echo 65536 ;;
+	fuzz_live_url) echo 1024 ;;
 	*) echo 8192 ;;
 	esac
 }
@@ -144,8 +145,9 @@ build)
 	build || status=1
 	;;
 run)
-	[ -x "$BIN/fuzz_trace" ] && [ -x "$BIN/fuzz_events" ] || build ||
-		exit 1
+	for t in $TARGETS; do
+		[ -x "$BIN/$t" ] || { build || exit 1; break; }
+	done
 	for t in $targets; do
 		run_one "$t" "$FUZZ_SECONDS" || status=1
 	done
