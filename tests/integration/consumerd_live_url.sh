@@ -25,7 +25,7 @@ plan 8
 refused() {
 	# --foreground: a consumerd that accepted the URL must not detach;
 	# its AgentX socket is a path of ours, where no master listens.
-	timeout 30 "$CONSUMERD" --foreground \
+	timeout 10 "$CONSUMERD" --foreground \
 		--agentx-socket "$WORK/no-master" --live "$1" \
 		>"$WORK/out" 2>"$WORK/err"
 	is $? 2 "$3: exit 2" || sed 's/^/# /' "$WORK/err"
