@@ -1,5 +1,6 @@
 # consumerd_env.sh: ultrace-consumerd in integration tests, talking to the
-# test's own snmpd (snmp_env.sh: AGENTX_SOCKET). Sourced after snmp_env.sh.
+# test's own snmpd (snmp_env.sh: AGENTX_SOCKET), or answering SNMP itself
+# on SNMPD_PORT with SNMP_SHELL=direct. Sourced after snmp_env.sh.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -14,8 +15,19 @@ CONSUMERD_PID=
 start_consumerd() {
 	_log=$1
 	shift
-	set -- "$CONSUMERD" --foreground --agentx-socket "$AGENTX_SOCKET" \
-		--ping-interval 1 --log-file "$_log" "$@"
+	if [ "${SNMP_SHELL:-agentx}" = direct ]; then
+		# snmp_env.sh's direct mode: it answers on SNMPD_PORT itself.
+		printf 'rwcommunity private 127.0.0.1\nrocommunity public 127.0.0.1\n' \
+			>"$WORK/direct.conf"
+		set -- "$CONSUMERD" --foreground --no-agentx \
+			--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
+			--snmp-config "$WORK/direct.conf" \
+			--log-file "$_log" "$@"
+	else
+		set -- "$CONSUMERD" --foreground \
+			--agentx-socket "$AGENTX_SOCKET" \
+			--ping-interval 1 --log-file "$_log" "$@"
+	fi
 	if [ "${CONSUMERD_VALGRIND:-0}" = 1 ]; then
 		set -- ${LIBTOOL:-libtool} --mode=execute valgrind --quiet \
 			--leak-check=full \

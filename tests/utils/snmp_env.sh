@@ -9,6 +9,10 @@
 #
 # Sets SNMPD_PORT, SNMPD_PID, AGENTX_SOCKET; FIXTURE_PID. Every process is
 # stopped by its pid.
+#
+# SNMP_SHELL=direct: no snmpd; the fixture answers SNMP itself on
+# SNMPD_PORT (--no-agentx --snmp-listen, the same communities from
+# $WORK/direct.conf), so a test written for AgentX checks the direct shell.
 
 : "${ULTRACE_BUILDDIR:?run through make check (ULTRACE_BUILDDIR unset)}"
 : "${ULTRACE_SRCDIR:?run through make check (ULTRACE_SRCDIR unset)}"
@@ -91,6 +95,14 @@ snmp_peer() {
 # same one again if SNMPD_PORT is set: a restart), answering before this
 # returns. A port taken between the check and snmpd's bind: another one.
 start_snmpd() {
+	if [ "${SNMP_SHELL:-agentx}" = direct ]; then
+		# A restart of the master is a no-op: there is none.
+		if [ -z "${SNMPD_PORT:-}" ]; then
+			SNMPD_PORT=$(snmp_pick_udp_port "${1:-16161}") ||
+				bail_out "no free UDP port for the fixture"
+		fi
+		return
+	fi
 	command -v snmpd >/dev/null ||
 		bail_out "snmpd not found: install the Debian package snmpd"
 	AGENTX_SOCKET=${AGENTX_SOCKET:-$WORK/agentx.sock}
@@ -156,7 +168,18 @@ start_fixture() {
 	else
 		set -- "$ULTRACE_SNMP_FIXTURE" "$@"
 	fi
-	"$@" --agentx-socket "$AGENTX_SOCKET" >>"$WORK/fixture.log" 2>&1 &
+	if [ "${SNMP_SHELL:-agentx}" = direct ]; then
+		cat >"$WORK/direct.conf" <<EOF
+rwcommunity private 127.0.0.1
+rocommunity public 127.0.0.1
+EOF
+		"$@" --no-agentx --snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
+			--snmp-config "$WORK/direct.conf" \
+			>>"$WORK/fixture.log" 2>&1 &
+	else
+		"$@" --agentx-socket "$AGENTX_SOCKET" \
+			>>"$WORK/fixture.log" 2>&1 &
+	fi
 	FIXTURE_PID=$!
 	wait_agent 30 || {
 		tail -n 20 "$WORK/fixture.log" >&2
