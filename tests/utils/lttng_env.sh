@@ -20,8 +20,10 @@ ultrace_isolate() {
 	if [ "$(id -u)" -eq 0 ] && [ -z "${ULTRACE_ISOLATED:-}" ]; then
 		ULTRACE_ISOLATED=1
 		export ULTRACE_ISOLATED
+		# --kill-child: unshare itself ignores TERM; if it is killed,
+		# the script still gets a TERM and tears down.
 		exec unshare --mount --propagation private --pid --fork \
-			--mount-proc sh "$0" "$@"
+			--kill-child=TERM --mount-proc sh "$0" "$@"
 	fi
 	if [ "$(id -u)" -eq 0 ]; then
 		mkdir -p /var/run/lttng
