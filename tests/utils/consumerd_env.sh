@@ -17,7 +17,7 @@ start_consumerd() {
 	shift
 	if [ "${SNMP_SHELL:-agentx}" = direct ]; then
 		# snmp_env.sh's direct mode: it answers on SNMPD_PORT itself.
-		printf 'rwcommunity private 127.0.0.1\nrocommunity public 127.0.0.1\n' \
+		printf 'rwcommunity private 127.0.0.1\nrocommunity public 127.0.0.1\nmaxGetbulkResponses 1000\n' \
 			>"$WORK/direct.conf"
 		set -- "$CONSUMERD" --foreground --no-agentx \
 			--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \

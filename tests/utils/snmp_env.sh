@@ -59,6 +59,7 @@ snmp_isolate() {
 
 snmp_teardown() {
 	stop_fixture
+	stop_proxy_snmpd
 	stop_snmpd
 	if [ -n "${ULTRACE_KEEP:-}" ]; then
 		echo "# work directory kept: $WORK"
@@ -131,6 +132,9 @@ rocommunity public 127.0.0.1
 # No log line per request (with tcp-wrappers, snmpd logs every
 # "Connection from"): it costs a third of a walk's time.
 dontLogTCPWrappersConnects yes
+# Up to 1000 varbinds a GETBULK response (net-snmp's default: 100), so
+# that -Cr200 asks what it says; the direct shell gets the same.
+maxGetbulkResponses 1000
 EOF
 	# The persistent directory in $WORK: nothing written to /var/lib/snmp.
 	SNMP_PERSISTENT_DIR="$WORK/snmpd-persist" snmpd -f -Lo -C \
@@ -150,6 +154,47 @@ EOF
 		sleep 0.1
 	done
 	return 0
+}
+
+# start_proxy_snmpd TARGET_PORT: a second snmpd on a free port
+# (PROXY_PORT, PROXY_SNMPD_PID) that forwards what ultrace serves to the
+# direct listener on 127.0.0.1:TARGET_PORT with the lines of
+# doc/examples/snmpd-proxy.conf, as an operator keeps one snmpd on 161.
+start_proxy_snmpd() {
+	mkdir -p "$WORK/proxy-persist"
+	PROXY_PORT=$(snmp_pick_udp_port 28161) ||
+		bail_out "no free UDP port for the proxy snmpd"
+	{
+		echo "agentAddress udp:127.0.0.1:$PROXY_PORT"
+		echo "rocommunity public 127.0.0.1"
+		echo "dontLogTCPWrappersConnects yes"
+		echo "maxGetbulkResponses 1000"
+		sed -n "s/127\.0\.0\.1:1161/127.0.0.1:$1/p" \
+			"$ULTRACE_SRCDIR/doc/examples/snmpd-proxy.conf" |
+			grep '^proxy '
+	} >"$WORK/proxy-snmpd.conf"
+	SNMP_PERSISTENT_DIR="$WORK/proxy-persist" snmpd -f -Lo -C \
+		-c "$WORK/proxy-snmpd.conf" -p "$WORK/proxy-snmpd.pid" \
+		>>"$WORK/proxy-snmpd.log" 2>&1 &
+	PROXY_SNMPD_PID=$!
+	_i=0
+	until snmpget -v2c -c public -On -t 0.2 -r 0 "127.0.0.1:$PROXY_PORT" \
+			"$SYS_UPTIME" >/dev/null 2>&1; do
+		_i=$((_i + 1))
+		if [ $_i -gt 100 ] || ! kill -0 "$PROXY_SNMPD_PID" 2>/dev/null; then
+			stop_proxy_snmpd
+			bail_out "the proxy snmpd did not start"
+		fi
+		sleep 0.1
+	done
+}
+
+stop_proxy_snmpd() {
+	if [ -n "${PROXY_SNMPD_PID:-}" ]; then
+		kill "$PROXY_SNMPD_PID" 2>/dev/null
+		wait "$PROXY_SNMPD_PID" 2>/dev/null
+		PROXY_SNMPD_PID=
+	fi
 }
 
 stop_snmpd() {
@@ -175,6 +220,7 @@ start_fixture() {
 		cat >"$WORK/direct.conf" <<EOF
 rwcommunity private 127.0.0.1
 rocommunity public 127.0.0.1
+maxGetbulkResponses 1000
 EOF
 		"$@" --no-agentx --snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
 			--snmp-config "$WORK/direct.conf" \
