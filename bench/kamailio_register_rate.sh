@@ -80,12 +80,64 @@ sed -e 's/^loadmodule ULTRACE_MODULE$/loadmodule "snmpstats.so"\
 modparam("snmpstats", "export_registrar", 1)/' \
 	-e '/^modparam("ultrace"/d' "$ULTRACE_KAM_CFG" >"$WORK/snmpstats.cfg"
 
+# contact_walk FILE: a bulk walk of the contact table into FILE, one
+# varbind a line; its exit status.
+contact_walk() {
+	snmpbulkwalk -v2c -c public -On -Cr50 -t 10 -r 0 "$(snmp_peer)" \
+		"$KAMAILIO_REG_CFG.7" >"$1.raw" 2>&1
+	_st=$?
+	snmp_join <"$1.raw" >"$1"
+	return $_st
+}
+
+# walk_rows FILE: "CONTACTS BAD" of a contact-table walk: the bench's
+# contacts (rows with all 5 columns, .2 to .6, whose URI is a distinct
+# sip:benchN@), and the malformed varbinds (not a column of the table with
+# a string value; a row lacking a column; a URI served twice; any other
+# row but snmpstats' "DefaultUser" placeholder). An empty table ("No Such
+# Object") is 0 and 0.
+walk_rows() {
+	awk -v t="$KAMAILIO_REG_CFG.7.1." '
+	/= No Such (Object|Instance)/ { next }
+	index($0, t) == 1 {
+		rest = substr($0, length(t) + 1)
+		if (match(rest, /^[2-6]\.[0-9]+\.[0-9]+ = (STRING|Hex-STRING): /)) {
+			split(rest, f, /[. ]/)
+			row = f[2] "." f[3]
+			cols[row]++
+			if (f[1] == 3) {
+				uri[row] = substr(rest, RLENGTH + 1)
+			}
+			next
+		}
+	}
+	{ bad++ }
+	END {
+		for (r in cols) {
+			if (cols[r] != 5) {
+				bad++
+			} else if (uri[r] ~ /^"sip:bench[0-9]+@/ && !(uri[r] in seen)) {
+				seen[uri[r]] = 1
+				rows++
+			} else if (uri[r] != "\"DefaultUser\"") {
+				bad++
+			}
+		}
+		print rows + 0, bad + 0
+	}' "$1"
+}
+
 # walker: what an operator's poller does, a bulk walk of the contact
-# table every 2 s; the walks done are counted in $WORK/walks.
+# table every 2 s; per walk that ends, the malformed varbinds it returned
+# are a line of $WORK/walks (its length: the walks completed); each walk
+# started is a line of $WORK/walks.started. How many end within a run
+# depends on the machine's speed: nothing is asserted on that count.
 walker() {
 	while :; do
-		snmpbulkwalk -v2c -c public -On -Cr50 -t 10 -r 0 "$(snmp_peer)" \
-			"$KAMAILIO_REG_CFG.7" >/dev/null 2>&1 && echo x >>"$WORK/walks"
+		echo x >>"$WORK/walks.started"
+		if contact_walk "$WORK/walker.out"; then
+			walk_rows "$WORK/walker.out" | cut -d' ' -f2 >>"$WORK/walks"
+		fi
 		sleep 2
 	done
 }
@@ -130,6 +182,18 @@ one() {
 		wait "$WALKER_PID" 2>/dev/null
 		WALKER_PID=
 	fi
+	if [ "$1" = snmpstats ]; then
+		# Once sipp is done, whatever the speed: one complete walk through
+		# the same snmpd must hold every registered contact. snmpstats
+		# moves its buffered inserts into its tables only while serving a
+		# value: a walk of the user table (its placeholder row is always
+		# there) first makes it do so.
+		snmpbulkwalk -v2c -c public -On -Cr50 -t 10 -r 0 "$(snmp_peer)" \
+			"$KAMAILIO_REG_CFG.6" >/dev/null 2>&1
+		contact_walk "$WORK/final.walk" ||
+			bail_out "the walk after the snmpstats run failed: $(head -n 2 "$WORK/final.walk")"
+		echo "$(walk_rows "$WORK/final.walk") $ok" >>"$WORK/final"
+	fi
 	stop_kamailio
 	case $1 in
 	ultrace)
@@ -147,6 +211,8 @@ one() {
 }
 
 : >"$WORK/walks"
+: >"$WORK/walks.started"
+: >"$WORK/final"
 : >"$WORK/traced"
 for c in none ultrace snmpstats; do
 	: >"$WORK/$c"
@@ -158,6 +224,8 @@ if [ $SMOKE -eq 0 ]; then
 		: >"$WORK/$c"
 	done
 	: >"$WORK/walks"
+	: >"$WORK/walks.started"
+	: >"$WORK/final"
 	: >"$WORK/traced"
 fi
 r=1
@@ -222,4 +290,6 @@ done
 echo
 echo "Bindings the ultrace trace holds per run (contact_insert events,"
 echo "tracer discards): $(awk '{ printf "%s/%s ", $1, $2 }' "$WORK/traced")(calls: $CALLS each)."
-echo "Contact-table walks completed during the snmpstats runs: $(wc -l <"$WORK/walks")."
+echo "Contact-table walks during the snmpstats runs (every 2 s): $(wc -l <"$WORK/walks.started") started, $(wc -l <"$WORK/walks") completed, $(awk '{ s += $1 } END { print s + 0 }' "$WORK/walks") malformed varbinds in them."
+echo "Contact table walked once after each snmpstats run, through the same snmpd"
+echo "(contacts served/registered, malformed varbinds): $(awk '{ printf "%s/%s %s; ", $1, $3, $2 }' "$WORK/final" | sed 's/; $//')."
