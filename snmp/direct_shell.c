@@ -24,6 +24,8 @@
 #define SPEC_MAX 255
 /* Transports opened at once; more is a mistake too. */
 #define LISTEN_MAX 16
+/* The largest UDP payload over IPv4. */
+#define RESPONSE_MAX 65507
 
 /*
  * agent/mibgroup/mibII/vacm_conf.c, compiled into libnetsnmpagent but its
@@ -152,6 +154,14 @@ int ultrace_direct_shell_prepare(const char *config_file)
 	/* Connections are not logged per request (snmpd's cost too). */
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID,
 		NETSNMP_DS_AGENT_DONT_LOG_TCPWRAPPERS_CONNECTS, 1);
+	/*
+	 * Responses fit a UDP datagram. net-snmp 5.9.3 sizes a v1/v2c response
+	 * against this (default 2^31 - 1), not against the transport: a GET
+	 * whose answer exceeded 65507 octets was lost in sendto, one log line
+	 * per varbind, instead of answered tooBig; a GETBULK was not cut.
+	 */
+	netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MSG_SEND_MAX,
+		RESPONSE_MAX);
 	if (config_file == NULL) {
 		netsnmp_config_remember(ro4);
 		netsnmp_config_remember(ro6);
