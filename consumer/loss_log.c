@@ -8,7 +8,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "registry_print.h"
+#include "print_format.h"
 #include "time_parse.h"
 
 static struct ultrace_loss_stream *find_or_add(struct ultrace_loss_log *log,

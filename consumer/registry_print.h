@@ -10,13 +10,8 @@
 #include <stdio.h>
 
 #include "loss_log.h"
+#include "print_format.h"
 #include "registry.h"
-
-enum ultrace_print_format {
-	ULTRACE_PRINT_TABLE,
-	ULTRACE_PRINT_CSV,
-	ULTRACE_PRINT_JSON,
-};
 
 struct ultrace_print_options {
 	enum ultrace_print_format format;
