@@ -165,3 +165,40 @@ sipp_ok() {
 	run_sipp "$1" "$WORK/$2" "$3"
 	ok $? "$4" || { tail -5 "$WORK/sipp.out"; cat "$WORK/sipp-$1.err"; } 2>/dev/null | sed 's/^/# /'
 }
+
+# kamailio_snmpstats_cfg OUT: doc/examples/kamailio.cfg with Kamailio's own
+# snmpstats (export_registrar 1) in place of the ultrace module, into OUT.
+kamailio_snmpstats_cfg() {
+	sed -e 's/^loadmodule ULTRACE_MODULE$/loadmodule "snmpstats.so"\
+modparam("snmpstats", "export_registrar", 1)/' \
+		-e '/^modparam("ultrace"/d' \
+		"$ULTRACE_SRCDIR/doc/examples/kamailio.cfg" >"$1"
+}
+
+# kamailio_snmpstats_agentx: snmpstats' subagent connects to net-snmp's
+# default AgentX socket only; as root in our mount namespace, a private
+# tmpfs on /var/agentx, and AGENTX_SOCKET (for start_snmpd) set to it.
+kamailio_snmpstats_agentx() {
+	[ "$(id -u)" -eq 0 ] || bail_out "needs root (a private /var/agentx)"
+	mkdir -p /var/agentx
+	mount -t tmpfs tmpfs /var/agentx ||
+		bail_out "cannot mount a private /var/agentx"
+	AGENTX_SOCKET=/var/agentx/master
+}
+
+# kamailio_proc_pid DESCRIPTION: the pid of the running kamailio's process
+# of that description in core.psx (e.g. "SNMP AgentX", snmpstats' subagent).
+kamailio_proc_pid() {
+	kamcmd -s "$KAM_CTL" core.psx | awk -v d="$1" '
+		$1 == "PID:" { pid = $2 }
+		$1 == "DSC:" { sub(/^[ \t]*DSC:[ \t]*/, ""); if ($0 == d) print pid }' |
+		head -n 1
+}
+
+# sipp_stat STATFILE COLUMN: the last value of a cumulative column of
+# sipp's -trace_stat file, e.g. "SuccessfulCall(C)" (0 if none).
+sipp_stat() {
+	awk -F';' -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++)
+			if ($i == col) c = i }
+		NR > 1 && c { v = $c } END { print v + 0 }' "$1"
+}
