@@ -4,7 +4,7 @@
 # nothing; bench/run isolates its own LTTng daemon and snmpd.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 15
+plan 17
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -21,14 +21,18 @@ is "$rows" "4" "replay throughput: ultrace-replay and the babeltrace2 floor, two
 grep -qE '^\| 20000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay' "$out" &&
 	grep -qE '^\| 50000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay' "$out"
 ok $? "each replay trace holds every event loadgen emitted"
-rows=$(grep -cE "^\| (200|1000|2000) \| $num \| $num \| $num\.\.$num \| 1 \| [0-9]+ \| $num \| [0-9]+ \| -?[0-9]+ \|\$" "$out")
-is "$rows" "3" "SNMP serving: a full walk, RSS and bytes per contact at 3 sizes"
-grep -qE '^\| 200 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+\.\.[0-9.]+ \| 1 \| 1000 \|' "$out"
-ok $? "the walk of 200 contacts returns 5 columns x 200 rows"
+rows=$(grep -cE "^\| (200|1000|2000) \| (agentx|direct|proxy) \| (50|200) \| 1 \| $num \| $num\.\.$num \| (1000|5000|10000) \| [0-9]+ \| (${num}x|-) \| $num \|\$" "$out")
+is "$rows" "18" "SNMP walks: AgentX, direct and proxy, -Cr50 and -Cr200, 3 sizes, every varbind returned"
+rows=$(grep -cE "^\| 200 \| snmpstats \| (50|200) \| 1 \| $num \| $num\.\.$num \| [0-9]+ \| [0-9]+ \| 1\.00x \| $num \|\$" "$out")
+is "$rows" "2" "SNMP walks: the snmpstats baseline, -Cr50 and -Cr200"
+grep -qE '^\| 200 \| direct \| 50 \| 1 \| [0-9.]+ \| [0-9.]+\.\.[0-9.]+ \| 1000 \| [0-9]+ \| [0-9.]+x \|' "$out"
+ok $? "the direct walk of 200 contacts returns 5 columns x 200 rows, with its ratio to snmpstats"
+rows=$(grep -cE "^\| (200|1000|2000) \| $num \| [0-9]+ \| -?[0-9]+ \|\$" "$out")
+is "$rows" "3" "SNMP serving: RSS and bytes per contact at 3 sizes"
 rows=$(grep -cE "^\| (200|1000|2000) \| [1-9][0-9]* \| (600|3000|6000) \| $num \| [0-9]+ \| -?[0-9]+ \| (${num}x|-) \|\$" "$out")
 is "$rows" "3" "ultrace-consumerd's own RSS after reading a trace, 3 sizes, every event read"
-rows=$(grep -cE "^\| (200|1000|2000) \| (GET|GETNEXT) \| [^|]+ \| [0-9]+ \| [0-9]+\.\.[0-9]+ \| ${num}x \|\$" "$out")
-is "$rows" "24" "SNMP latency: 2 floors, GET and GETNEXT at start, middle, end, 3 sizes"
+rows=$(grep -cE "^\| (200|1000|2000) \| (agentx|direct) \| (GET|GETNEXT) \| [^|]+ \| [0-9]+ \| [0-9]+\.\.[0-9]+ \| ${num}x \|\$" "$out")
+is "$rows" "45" "SNMP latency: 3 floors, GET and GETNEXT at start, middle, end, both paths, 3 sizes"
 rows=$(grep -cE '^\| [0-9]+ ms \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| 0 \| [1-9][0-9]* \| [1-9][0-9]* \|$' "$out")
 is "$rows" "4" "live lag: 4 settings, each with p50/p99/max, no discard, events applied"
 grep -qE '^\| 25000 \| 0 \| [1-9][0-9]* \| [1-9][0-9]* \| [0-9.]+ \|$' "$out"
