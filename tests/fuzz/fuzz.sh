@@ -24,7 +24,7 @@ FUZZ_CC=${FUZZ_CC:-clang}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 FUZZ_WORK=${FUZZ_WORK:-$FUZZ_BUILDDIR/tests/fuzz/work}
 FUZZ_ARTIFACTS=${FUZZ_ARTIFACTS:-$FUZZ_SRCDIR/tests/fuzz/crashers}
-TARGETS="fuzz_trace fuzz_events fuzz_live_url"
+TARGETS="fuzz_trace fuzz_events fuzz_live_url fuzz_snmp_request"
 BIN=$FUZZ_BUILDDIR/tests/fuzz/bin
 OBJ=$FUZZ_BUILDDIR/tests/fuzz/obj
 SAN="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
@@ -39,6 +39,8 @@ max_len() {
 	case $1 in
 	fuzz_trace) echo 65536 ;;
 	fuzz_live_url) echo 1024 ;;
+	# One UDP datagram, as big as IPv4 carries.
+	fuzz_snmp_request) echo 65507 ;;
 	*) echo 8192 ;;
 	esac
 }
@@ -52,9 +54,10 @@ build() {
 	cflags="-g -O1 -fno-omit-frame-pointer $SAN -Wall -Wextra -Werror \
 		-D_GNU_SOURCE -I$FUZZ_SRCDIR/tracepoints -I$FUZZ_SRCDIR/consumer \
 		-I$FUZZ_SRCDIR/snmp -I$FUZZ_SRCDIR/tests/fuzz \
+		-I$FUZZ_SRCDIR/tests/utils \
 		-DULTRACE_FUZZ_SRCDIR=\"$FUZZ_SRCDIR\" ${FUZZ_CFLAGS:-}"
 	objs=
-	for src in $FUZZ_SOURCES tests/fuzz/fuzz_check.c; do
+	for src in $FUZZ_SOURCES tests/fuzz/fuzz_check.c tests/utils/snmp_ber.c; do
 		case $src in
 		*.c) ;;
 		*) continue ;;

@@ -19,7 +19,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/ultrace-fuzz.XXXXXX") || bail_out "mktemp fail
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
-plan 6
+plan 7
 
 command -v "${FUZZ_CC:-clang}" >/dev/null 2>&1
 ok $? "clang is installed (tools/setup-deps: clang, libclang-rt-14-dev)"
@@ -50,7 +50,7 @@ case $verdict in
 	diag "triage said: $verdict" ;;
 esac
 
-for t in fuzz_trace fuzz_events fuzz_live_url; do
+for t in fuzz_trace fuzz_events fuzz_live_url fuzz_snmp_request; do
 	# Keep going past crashes (-fork=1), then sort them.
 	FUZZ_SRCDIR=$ULTRACE_SRCDIR FUZZ_BUILDDIR=$ULTRACE_BUILDDIR \
 		FUZZ_WORK="$WORK/work" FUZZ_ARTIFACTS="$WORK/crashers" \
