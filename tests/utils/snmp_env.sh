@@ -132,9 +132,6 @@ rocommunity public 127.0.0.1
 # No log line per request (with tcp-wrappers, snmpd logs every
 # "Connection from"): it costs a third of a walk's time.
 dontLogTCPWrappersConnects yes
-# Up to 1000 varbinds a GETBULK response (net-snmp's default: 100), so
-# that -Cr200 asks what it says; the direct shell gets the same.
-maxGetbulkResponses 1000
 EOF
 	# The persistent directory in $WORK: nothing written to /var/lib/snmp.
 	SNMP_PERSISTENT_DIR="$WORK/snmpd-persist" snmpd -f -Lo -C \
@@ -168,7 +165,6 @@ start_proxy_snmpd() {
 		echo "agentAddress udp:127.0.0.1:$PROXY_PORT"
 		echo "rocommunity public 127.0.0.1"
 		echo "dontLogTCPWrappersConnects yes"
-		echo "maxGetbulkResponses 1000"
 		sed -n "s/127\.0\.0\.1:1161/127.0.0.1:$1/p" \
 			"$ULTRACE_SRCDIR/doc/examples/snmpd-proxy.conf" |
 			grep '^proxy '
