@@ -81,7 +81,7 @@ is "$(md5sum <"$STOCK" | cut -d' ' -f1)" "${want:-no dpkg record}" \
 # Its copy: our port, our drop-in directory, our AgentX socket.
 SNMPD_PORT=$(snmp_pick_udp_port 17161) || bail_out "no free UDP port"
 AGENTX_SOCKET="$WORK/agentx.sock"
-mkdir -p "$WORK/snmpd.conf.d" "$WORK/snmpd-persist"
+mkdir -p "$WORK/snmpd.conf.d"
 sed -e "s|^agentaddress .*|agentaddress udp:127.0.0.1:$SNMPD_PORT|" \
 	-e "s|^includeDir /etc/snmp/snmpd.conf.d\$|includeDir $WORK/snmpd.conf.d|" \
 	-e "s|^master *agentx\$|&\\
@@ -93,21 +93,8 @@ echo "rocommunity $CONTROL 127.0.0.1" >"$WORK/snmpd.conf.d/control.conf"
 
 # start_stock_snmpd: snmpd on that copy (and what its directory holds).
 start_stock_snmpd() {
-	SNMP_PERSISTENT_DIR="$WORK/snmpd-persist" snmpd -f -Lo -C \
-		-c "$WORK/snmpd.conf" -p "$WORK/snmpd.pid" \
-		>>"$WORK/snmpd.log" 2>&1 &
-	SNMPD_PID=$!
-	_i=0
-	until snmpget -v2c -c public -On -t 0.2 -r 0 "$(snmp_peer)" \
-			"$SYS_UPTIME" >/dev/null 2>&1 && [ -S "$AGENTX_SOCKET" ]; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$SNMPD_PID" 2>/dev/null; then
-			grep -v "Cannot find module\|MIB search path" \
-				"$WORK/snmpd.log" | tail -n 5 | sed 's/^/# /'
-			bail_out "snmpd did not start on the stock configuration"
-		fi
-		sleep 0.1
-	done
+	snmp_launch_snmpd SNMPD_PID snmpd "$(snmp_peer)" "$AGENTX_SOCKET" ||
+		bail_out "snmpd did not start on the stock configuration"
 }
 
 # README's walkthrough: relayd, live session, Kamailio, consumer.

@@ -56,12 +56,7 @@ CONF
 	--snmp-listen "udp6:$UDP6,tcp:$TCP" --snmp-config "$WORK/v3.conf" \
 	>>"$WORK/fixture.log" 2>&1 &
 FIXTURE_PID=$!
-_i=0
-until snmpget -v2c -c public -t 0.5 -r 0 "tcp:127.0.0.1:$TCP" "$USERS" \
-		>/dev/null 2>&1 || [ $_i -gt 50 ]; do
-	_i=$((_i + 1))
-	sleep 0.1
-done
+wait_agent 10 "tcp:127.0.0.1:$TCP"
 is "$(snmpget -v2c -c public -On -t 2 -r 1 "tcp:127.0.0.1:$TCP" "$USERS" 2>&1 |
 	sed 's/^[^=]* = //')" "Gauge32: 20" "TCP: a GET answers"
 is "$(snmpget -v2c -c public -On -t 2 -r 1 "udp6:[::1]:$UDP6" "$USERS" 2>&1 |
@@ -110,12 +105,7 @@ ok $? "consumerd: an unreadable --snmp-config is an error naming it (status $st)
 "$ULTRACE_SNMP_FIXTURE" --users 1 --no-agentx \
 	--snmp-listen "udp:127.0.0.1:$DIRECT" >>"$WORK/fixture.log" 2>&1 &
 FIXTURE_PID=$!
-_i=0
-until snmpget -v2c -c public -t 0.5 -r 0 "127.0.0.1:$DIRECT" "$USERS" \
-		>/dev/null 2>&1 || [ $_i -gt 50 ]; do
-	_i=$((_i + 1))
-	sleep 0.1
-done
+wait_agent 10 "127.0.0.1:$DIRECT"
 "$CONSUMERD" --foreground --trace "$WORK" --no-agentx \
 	--snmp-listen "udp:127.0.0.1:$DIRECT" >"$WORK/bad.out" 2>&1
 st=$?

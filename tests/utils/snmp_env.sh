@@ -122,7 +122,6 @@ start_snmpd() {
 
 # snmp_start_snmpd_on PORT: 0 once snmpd answers there, 1 if it died.
 snmp_start_snmpd_on() {
-	mkdir -p "$WORK/snmpd-persist"
 	cat >"$WORK/snmpd.conf" <<EOF
 agentAddress udp:127.0.0.1:$SNMPD_PORT
 master agentx
@@ -133,19 +132,28 @@ rocommunity public 127.0.0.1
 # "Connection from"): it costs a third of a walk's time.
 dontLogTCPWrappersConnects yes
 EOF
-	# The persistent directory in $WORK: nothing written to /var/lib/snmp.
-	SNMP_PERSISTENT_DIR="$WORK/snmpd-persist" snmpd -f -Lo -C \
-		-c "$WORK/snmpd.conf" -p "$WORK/snmpd.pid" \
-		>>"$WORK/snmpd.log" 2>&1 &
-	SNMPD_PID=$!
+	snmp_launch_snmpd SNMPD_PID snmpd "$(snmp_peer)" "$AGENTX_SOCKET"
+}
+
+# snmp_launch_snmpd PIDVAR NAME PEER [SOCKET]: snmpd on $WORK/NAME.conf,
+# with its persistent directory, pid file and log beside it in $WORK
+# (NAME-persist, NAME.pid, NAME.log: nothing in /var/lib/snmp), its pid in
+# the variable PIDVAR at once (the teardown stops it). 0 once it answers
+# sysUpTime at PEER (and SOCKET exists); 1, its last log lines shown and
+# it stopped, if it died or did not answer within 10 s.
+snmp_launch_snmpd() {
+	mkdir -p "$WORK/$2-persist"
+	SNMP_PERSISTENT_DIR="$WORK/$2-persist" snmpd -f -Lo -C \
+		-c "$WORK/$2.conf" -p "$WORK/$2.pid" >>"$WORK/$2.log" 2>&1 &
+	eval "$1=\$!"
 	_i=0
-	until snmpget -v2c -c public -On -t 0.2 -r 0 "$(snmp_peer)" \
-			"$SYS_UPTIME" >/dev/null 2>&1 && [ -S "$AGENTX_SOCKET" ]; do
+	until snmpget -v2c -c public -On -t 0.2 -r 0 "$3" "$SYS_UPTIME" \
+			>/dev/null 2>&1 && { [ -z "${4:-}" ] || [ -S "$4" ]; }; do
 		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$SNMPD_PID" 2>/dev/null; then
+		if [ $_i -gt 100 ] || ! eval "kill -0 \"\$$1\"" 2>/dev/null; then
 			grep -v "Cannot find module\|MIB search path" \
-				"$WORK/snmpd.log" | tail -n 5 | sed 's/^/# /'
-			stop_snmpd
+				"$WORK/$2.log" | tail -n 5 | sed 's/^/# /'
+			eval "kill \"\$$1\"; wait \"\$$1\"; $1=" 2>/dev/null
 			return 1
 		fi
 		sleep 0.1
@@ -158,7 +166,6 @@ EOF
 # direct listener on 127.0.0.1:TARGET_PORT with the lines of
 # doc/examples/snmpd-proxy.conf, as an operator keeps one snmpd on 161.
 start_proxy_snmpd() {
-	mkdir -p "$WORK/proxy-persist"
 	PROXY_PORT=$(snmp_pick_udp_port 28161) ||
 		bail_out "no free UDP port for the proxy snmpd"
 	{
@@ -169,20 +176,8 @@ start_proxy_snmpd() {
 			"$ULTRACE_SRCDIR/doc/examples/snmpd-proxy.conf" |
 			grep '^proxy '
 	} >"$WORK/proxy-snmpd.conf"
-	SNMP_PERSISTENT_DIR="$WORK/proxy-persist" snmpd -f -Lo -C \
-		-c "$WORK/proxy-snmpd.conf" -p "$WORK/proxy-snmpd.pid" \
-		>>"$WORK/proxy-snmpd.log" 2>&1 &
-	PROXY_SNMPD_PID=$!
-	_i=0
-	until snmpget -v2c -c public -On -t 0.2 -r 0 "127.0.0.1:$PROXY_PORT" \
-			"$SYS_UPTIME" >/dev/null 2>&1; do
-		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || ! kill -0 "$PROXY_SNMPD_PID" 2>/dev/null; then
-			stop_proxy_snmpd
-			bail_out "the proxy snmpd did not start"
-		fi
-		sleep 0.1
-	done
+	snmp_launch_snmpd PROXY_SNMPD_PID proxy-snmpd "127.0.0.1:$PROXY_PORT" ||
+		bail_out "the proxy snmpd did not start"
 }
 
 stop_proxy_snmpd() {
@@ -243,11 +238,13 @@ stop_fixture() {
 	fi
 }
 
-# wait_agent SECONDS: until kamailioSIPRegCurrentUsers answers.
+# wait_agent SECONDS [PEER]: until kamailioSIPRegCurrentUsers answers
+# (at PEER, default snmp_peer).
 wait_agent() {
 	_end=$(($(date +%s) + $1))
+	_peer=${2:-$(snmp_peer)}
 	while [ "$(date +%s)" -le $_end ]; do
-		if snmpget -v2c -c public -On -t 0.5 -r 0 "$(snmp_peer)" \
+		if snmpget -v2c -c public -On -t 0.5 -r 0 "$_peer" \
 				"$KAMAILIO_REG_CFG.4.0" 2>/dev/null |
 				grep -q "Gauge32"; then
 			return 0
