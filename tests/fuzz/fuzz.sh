@@ -52,7 +52,7 @@ build() {
 	}
 	mkdir -p "$BIN" "$OBJ" || return 1
 	cflags="-g -O1 -fno-omit-frame-pointer $SAN -Wall -Wextra -Werror \
-		-D_GNU_SOURCE -I$FUZZ_SRCDIR/tracepoints -I$FUZZ_SRCDIR/consumer \
+		-D_GNU_SOURCE -I$FUZZ_SRCDIR/tracepoints -I$FUZZ_SRCDIR/registry -I$FUZZ_SRCDIR/consumer \
 		-I$FUZZ_SRCDIR/snmp -I$FUZZ_SRCDIR/tests/fuzz \
 		-I$FUZZ_SRCDIR/tests/utils \
 		-DULTRACE_FUZZ_SRCDIR=\"$FUZZ_SRCDIR\" ${FUZZ_CFLAGS:-}"

@@ -2,12 +2,13 @@
 # layering.sh: dependencies point one way. The registry includes nothing of
 # babeltrace2 or net-snmp; snmp/'s tables and scalars include neither shell
 # (agent.h, agentx_shell.h, direct_shell.h) nor babeltrace2; the shells do
-# not include a table; no file of snmp/ or consumer/ includes a file that
-# includes it back.
+# not include a table; registry/ includes nothing outside itself but libc
+# and the public types of tracepoints/ultrace.h; no file of registry/,
+# snmp/ or consumer/ includes a file that includes it back.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
 cd "$ULTRACE_SRCDIR" || bail_out "no source directory"
-plan 4
+plan 5
 
 includes() { # FILE...: "FILE HEADER" for each quoted include
 	for _f in "$@"; do
@@ -27,19 +28,24 @@ is "$bad" "" "no table or scalar of snmp/ includes a shell"
 bad=$(includes snmp/agentx_shell.c snmp/direct_shell.c |
 	grep -E ' (contact_table|user_table|lookup_table|health_scalars|registrar_scalars|table_walk|mib)\.h$')
 is "$bad" "" "the shells include no table"
-bad=$(grep -lE '#include <(babeltrace2|net-snmp)' consumer/registry.c \
-	consumer/registry.h consumer/hash_table.c consumer/index_tree.c \
-	consumer/expiry_heap.c snmp/*.c snmp/*.h 2>/dev/null |
+own=$(cd registry && ls ./*.h | sed 's|^\./||')
+bad=$(includes registry/*.c registry/*.h | while read -r f h; do
+	echo "$own ultrace.h" | tr ' ' '\n' | grep -qx "$h" || echo "$f $h"
+done)
+is "$bad" "" "registry/ includes only its own headers and ultrace.h"
+bad=$(grep -lE '#include <(babeltrace2|net-snmp|lttng|glib)' registry/*.c \
+	registry/*.h snmp/*.c snmp/*.h 2>/dev/null |
 	while read -r f; do
 		case $f in
-		consumer/*) echo "$f" ;;
+		registry/*) echo "$f" ;;
 		snmp/*) grep -l '#include <babeltrace2' "$f" ;;
 		esac
 	done)
 is "$bad" "" "the registry knows neither net-snmp nor babeltrace2; snmp/ knows no babeltrace2"
-# A cycle: A includes B and B includes A (directly), among snmp/ and
-# consumer/ (header of a .c file counts as that .c file's).
-cycles=$(includes snmp/*.c snmp/*.h consumer/*.c consumer/*.h |
+# A cycle: A includes B and B includes A (directly), among registry/,
+# snmp/ and consumer/ (header of a .c file counts as that .c file's).
+cycles=$(includes registry/*.c registry/*.h snmp/*.c snmp/*.h consumer/*.c \
+	consumer/*.h |
 	sed 's|^\([^ ]*\)\.c |\1.h |; s|^[^ ]*/||' | sort -u | awk '
 	$1 != $2 { e[$1 " " $2] = 1 }
 	END { for (k in e) { split(k, p, " ")
