@@ -18,8 +18,8 @@ typedef const struct ultrace_registry_user *user_ref;
 static int contact_ref_cmp(const void *a, const void *b)
 {
 	return ultrace_contact_key_cmp(
-		ultrace_registry_contact_borrow_values(*(const contact_ref *) a),
-		ultrace_registry_contact_borrow_values(*(const contact_ref *) b));
+		ultrace_registry_contact_values(*(const contact_ref *) a),
+		ultrace_registry_contact_values(*(const contact_ref *) b));
 }
 
 static int user_ref_cmp(const void *a, const void *b)
@@ -160,7 +160,7 @@ static void json_str(FILE *out, struct ultrace_str s)
 static void json_contact(FILE *out, contact_ref ref, int indexes)
 {
 	const struct ultrace_contact *c =
-		ultrace_registry_contact_borrow_values(ref);
+		ultrace_registry_contact_values(ref);
 
 	fputc('{', out);
 	if (indexes) {
@@ -221,7 +221,7 @@ static void format_q(int32_t q, char *buf, size_t len)
 static void table_contact(FILE *out, contact_ref ref, int indexes)
 {
 	const struct ultrace_contact *c =
-		ultrace_registry_contact_borrow_values(ref);
+		ultrace_registry_contact_values(ref);
 	char expires[32];
 	char q[16];
 
@@ -275,7 +275,7 @@ int ultrace_registry_print_contacts(FILE *out,
 						rows[i]));
 			}
 			ultrace_csv_write_contact(out,
-				ultrace_registry_contact_borrow_values(
+				ultrace_registry_contact_values(
 					rows[i]));
 			fputc('\n', out);
 		}

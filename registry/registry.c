@@ -2,6 +2,12 @@
  * registry.c: users and contacts, their indexes, and the rules that apply
  * trace events to them. No SNMP, no babeltrace2.
  *
+ * Storage (doc/design.md, "Registry memory"): a contact is one allocation
+ * holding its numbers and its nine strings inline; a user is one holding
+ * its AOR; a domain is a slot shared by its users. A contact is hashed by
+ * (domain, AOR, contact URI), so an event about a known contact costs one
+ * lookup and touches the contact and its user only.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "registry.h"
@@ -9,56 +15,72 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expiry_heap.h"
+#include "expiry_wheel.h"
 #include "hash_table.h"
 #include "index_tree.h"
 
+/* contact, display_name, received, path, user_agent, callid, ruid,
+ * instance, socket: the contact's own strings (domain/AOR are its user's). */
 #define CONTACT_STRING_FIELDS 9
+/* A contact's strings, NULs included, take at most this many bytes. */
+#define CONTACT_DATA_MAX UINT16_MAX
 
 struct ultrace_registry_user {
 	struct hash_node hnode;          /* by (domain, AOR) */
 	struct index_tree_node tnode;    /* by user index */
-	char *blob;                      /* "domain\0aor\0" */
-	struct ultrace_str domain;
-	struct ultrace_str aor;
 	struct ultrace_registry_contact *first;  /* contact-index order */
 	struct ultrace_registry_contact *last;
 	uint32_t contact_count;
 	uint32_t next_contact_index;
+	struct registry_domain *domain;  /* shared by its users */
+	uint32_t aor_len;
+	char aor[];                      /* NUL-terminated */
 };
 
 struct ultrace_registry_contact {
-	struct hash_node hnode;          /* by (user, contact URI) */
+	struct hash_node hnode;          /* by (domain, AOR, contact URI) */
 	struct ultrace_registry_user *user;
 	struct ultrace_registry_contact *prev;
 	struct ultrace_registry_contact *next;
-	uint32_t index;
-	char *blob;                      /* the string fields, NUL-separated */
-	struct ultrace_contact values;   /* domain/aor point into the user */
+	/* key: `expires` (queued in the expiry wheel while > 0). */
+	struct expiry_wheel_node enode;
+	int64_t last_modified;
 	int64_t last_event_ns;
-	uint64_t dump_mark;              /* generation of the last dump */
-	struct expiry_heap_node enode;   /* by expires, while > 0 */
+	uint32_t index;
+	uint32_t dump_mark;              /* generation of the last dump */
+	int32_t cseq;
+	int32_t q;
+	uint32_t flags;
+	uint32_t cflags;
+	uint32_t methods;
+	uint32_t reg_id;
+	uint16_t cap;                    /* bytes of data[] */
+	/* String i is data[start(i) .. end[i] - 1), NUL at end[i] - 1. */
+	uint16_t end[CONTACT_STRING_FIELDS];
+	char data[];
 };
 
 /*
  * A distinct usrloc domain and the number of users it holds: the AOR
- * lookup tries the user hash once per domain (a registrar has 1-3).
+ * lookup tries the user hash once per domain (a registrar has 1-3). Its
+ * slot number (part of its users' hashes) stays while it has users.
  */
 struct registry_domain {
-	char *name;
-	size_t len;
 	uint64_t users;
+	uint32_t slot;
+	uint32_t len;
+	char name[];
 };
 
 struct ultrace_registry {
 	struct hash_table users;
 	struct hash_table contacts;
 	struct index_tree user_tree;
-	struct expiry_heap expiry;       /* contacts by `expires` */
+	struct expiry_wheel expiry;      /* contacts by `expires` */
 	int64_t ttl_deadline_s;          /* latest ultrace_registry_expire() */
 	int64_t last_suspect_mark_ns;    /* latest mark_suspect instant */
-	struct registry_domain *domains;
-	size_t domain_count;
+	struct registry_domain **domains; /* by slot; NULL: a free slot */
+	size_t domain_count;             /* slots in use or freed */
 	size_t domain_alloc;
 	uint32_t next_user_index;
 	struct ultrace_registry_stats stats;
@@ -66,59 +88,24 @@ struct ultrace_registry {
 	int dump_active;
 	int dump_tainted;                /* cannot sweep (out of memory) */
 	uint64_t dump_id;
-	uint64_t dump_generation;
+	uint32_t dump_generation;
 	uint64_t dump_seen;
 	int64_t dump_begin_ns;
 };
 
-struct user_key {
-	struct ultrace_str domain;
-	struct ultrace_str aor;
-};
-
+/* What an event names: its domain (NULL: none yet) and hashes. */
 struct contact_key {
-	const struct ultrace_registry_user *user;
+	const struct registry_domain *domain;
+	struct ultrace_str domain_name;
+	struct ultrace_str aor;
 	struct ultrace_str contact;
+	uint64_t user_hash;
+	uint64_t contact_hash;
 };
 
 static int str_eq(struct ultrace_str a, struct ultrace_str b)
 {
 	return a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0);
-}
-
-static uint64_t user_hash(struct ultrace_str domain, struct ultrace_str aor)
-{
-	uint64_t h = hash_bytes(HASH_SEED, domain.s, domain.len);
-
-	/* A separator byte: ("ab","c") and ("a","bc") must differ. */
-	h = hash_bytes(h, "", 1);
-	return hash_bytes(h, aor.s, aor.len);
-}
-
-static uint64_t contact_hash(const struct ultrace_registry_user *user,
-		struct ultrace_str contact)
-{
-	uint32_t index = (uint32_t) user->tnode.key;
-	uint64_t h = hash_bytes(HASH_SEED, &index, sizeof(index));
-
-	return hash_bytes(h, contact.s, contact.len);
-}
-
-static int user_match(const struct hash_node *node, const void *key)
-{
-	const struct ultrace_registry_user *user = (const void *) node;
-	const struct user_key *k = key;
-
-	return str_eq(user->aor, k->aor) && str_eq(user->domain, k->domain);
-}
-
-static int contact_match(const struct hash_node *node, const void *key)
-{
-	const struct ultrace_registry_contact *contact = (const void *) node;
-	const struct contact_key *k = key;
-
-	return contact->user == k->user &&
-		str_eq(contact->values.contact, k->contact);
 }
 
 static struct ultrace_str str_or_empty(struct ultrace_str s)
@@ -128,6 +115,88 @@ static struct ultrace_str str_or_empty(struct ultrace_str s)
 		s.len = 0;
 	}
 	return s;
+}
+
+/*
+ * A word-at-a-time hash of our own: each 8-byte word is mixed in with a
+ * multiply and a shift, the tail zero-padded, the length folded in last;
+ * a final avalanche makes the low bits (the bucket) depend on every byte.
+ */
+#define MIX_K UINT64_C(0x9e3779b97f4a7c15)
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v;
+	h *= MIX_K;
+	return h ^ (h >> 32);
+}
+
+static uint64_t key_hash(uint64_t seed, struct ultrace_str s)
+{
+	const unsigned char *p = (const unsigned char *) s.s;
+	size_t n = s.len;
+	uint64_t h = seed;
+	uint64_t v;
+
+	while (n >= 8) {
+		memcpy(&v, p, 8);
+		h = mix(h, v);
+		p += 8;
+		n -= 8;
+	}
+	v = 0;
+	memcpy(&v, p, n);
+	h = mix(h, v ^ ((uint64_t) s.len << 56));
+	h ^= h >> 29;
+	h *= UINT64_C(0xbf58476d1ce4e5b9);
+	return h ^ (h >> 31);
+}
+
+static uint64_t user_hash(const struct registry_domain *domain,
+		struct ultrace_str aor)
+{
+	return key_hash(MIX_K * (domain->slot + UINT64_C(1)), aor);
+}
+
+static uint64_t contact_hash(uint64_t user_hash, struct ultrace_str uri)
+{
+	return key_hash(user_hash ^ UINT64_C(0x94d049bb133111eb), uri);
+}
+
+static struct ultrace_str user_aor(const struct ultrace_registry_user *user)
+{
+	struct ultrace_str s = { user->aor, user->aor_len };
+
+	return s;
+}
+
+static struct ultrace_str contact_str(
+		const struct ultrace_registry_contact *contact, int i)
+{
+	uint16_t start = i == 0 ? 0 : contact->end[i - 1];
+	struct ultrace_str s = {
+		contact->data + start, (size_t) (contact->end[i] - start - 1),
+	};
+
+	return s;
+}
+
+static int user_match(const struct hash_node *node, const void *key)
+{
+	const struct ultrace_registry_user *user = (const void *) node;
+	const struct contact_key *k = key;
+
+	return user->domain == k->domain && str_eq(user_aor(user), k->aor);
+}
+
+static int contact_match(const struct hash_node *node, const void *key)
+{
+	const struct ultrace_registry_contact *contact = (const void *) node;
+	const struct contact_key *k = key;
+
+	return str_eq(contact_str(contact, 0), k->contact) &&
+		contact->user->domain == k->domain &&
+		str_eq(user_aor(contact->user), k->aor);
 }
 
 struct ultrace_registry *ultrace_registry_create(void)
@@ -144,7 +213,7 @@ struct ultrace_registry *ultrace_registry_create(void)
 		goto error_users;
 	}
 	index_tree_init(&registry->user_tree);
-	expiry_heap_init(&registry->expiry);
+	expiry_wheel_init(&registry->expiry);
 	registry->next_user_index = 1;
 	registry->stats.health = ULTRACE_REGISTRY_CONSISTENT;
 	return registry;
@@ -157,12 +226,6 @@ error:
 	return NULL;
 }
 
-static void contact_free(struct ultrace_registry_contact *contact)
-{
-	free(contact->blob);
-	free(contact);
-}
-
 static void user_free(struct ultrace_registry_user *user)
 {
 	struct ultrace_registry_contact *c = user->first;
@@ -170,10 +233,9 @@ static void user_free(struct ultrace_registry_user *user)
 	while (c != NULL) {
 		struct ultrace_registry_contact *next = c->next;
 
-		contact_free(c);
+		free(c);
 		c = next;
 	}
-	free(user->blob);
 	free(user);
 }
 
@@ -199,16 +261,16 @@ void ultrace_registry_destroy(struct ultrace_registry *registry)
 		index_tree_remove(&registry->user_tree, node);
 		user_free(user_of_tnode(node));
 	}
-	expiry_heap_fini(&registry->expiry);
 	hash_table_fini(&registry->contacts);
 	hash_table_fini(&registry->users);
 	while (registry->domain_count > 0) {
-		free(registry->domains[--registry->domain_count].name);
+		free(registry->domains[--registry->domain_count]);
 	}
 	free(registry->domains);
 	free(registry);
 }
 
+/* The domain named `domain` (already str_or_empty), or NULL. */
 static struct registry_domain *find_domain(
 		const struct ultrace_registry *registry,
 		struct ultrace_str domain)
@@ -216,134 +278,167 @@ static struct registry_domain *find_domain(
 	size_t i;
 
 	for (i = 0; i < registry->domain_count; i++) {
-		struct registry_domain *d = &registry->domains[i];
-		struct ultrace_str name = { d->name, d->len };
+		struct registry_domain *d = registry->domains[i];
 
-		if (str_eq(name, domain)) {
+		if (d != NULL && d->len == domain.len &&
+				memcmp(d->name, domain.s, domain.len) == 0) {
 			return d;
 		}
 	}
 	return NULL;
 }
 
-/* Count one more user of `domain` (already str_or_empty). 0 or -1. */
-static int domain_get_ref(struct ultrace_registry *registry,
-		struct ultrace_str domain)
+/* Count one more user of `domain`; it, or NULL (no memory). */
+static struct registry_domain *domain_get_ref(
+		struct ultrace_registry *registry, struct ultrace_str domain)
 {
 	struct registry_domain *d = find_domain(registry, domain);
-	char *name;
+	size_t i;
 
 	if (d != NULL) {
 		d->users++;
-		return 0;
+		return d;
 	}
-	if (registry->domain_count == registry->domain_alloc) {
+	if (domain.len >= UINT32_MAX) {
+		return NULL;
+	}
+	for (i = 0; i < registry->domain_count; i++) {
+		if (registry->domains[i] == NULL) {
+			break;
+		}
+	}
+	if (i == registry->domain_count &&
+			registry->domain_count == registry->domain_alloc) {
 		size_t alloc = registry->domain_alloc ?
 			registry->domain_alloc * 2 : 4;
-		struct registry_domain *domains = realloc(registry->domains,
-			alloc * sizeof(*domains));
+		struct registry_domain **domains;
 
+		if (alloc >= UINT32_MAX) {
+			return NULL;
+		}
+		domains = realloc(registry->domains, alloc * sizeof(*domains));
 		if (domains == NULL) {
-			return -1;
+			return NULL;
 		}
 		registry->domains = domains;
 		registry->domain_alloc = alloc;
 	}
-	name = malloc(domain.len + 1);
-	if (name == NULL) {
-		return -1;
+	d = malloc(sizeof(*d) + domain.len + 1);
+	if (d == NULL) {
+		return NULL;
 	}
-	memcpy(name, domain.s, domain.len);
-	name[domain.len] = '\0';
-	d = &registry->domains[registry->domain_count++];
-	d->name = name;
-	d->len = domain.len;
+	memcpy(d->name, domain.s, domain.len);
+	d->name[domain.len] = '\0';
+	d->len = (uint32_t) domain.len;
 	d->users = 1;
-	return 0;
+	d->slot = (uint32_t) i;
+	if (i == registry->domain_count) {
+		registry->domain_count++;
+	}
+	registry->domains[i] = d;
+	return d;
 }
 
 static void domain_put_ref(struct ultrace_registry *registry,
-		struct ultrace_str domain)
+		struct registry_domain *d)
 {
-	struct registry_domain *d = find_domain(registry, domain);
-
-	if (d == NULL || --d->users > 0) {
+	if (--d->users > 0) {
 		return;
 	}
-	free(d->name);
-	/* Order does not matter: move the last entry into the hole. */
-	*d = registry->domains[--registry->domain_count];
+	registry->domains[d->slot] = NULL;
+	free(d);
+	while (registry->domain_count > 0 &&
+			registry->domains[registry->domain_count - 1] == NULL) {
+		registry->domain_count--;
+	}
+}
+
+/* Fill the key of (domain, aor, contact): slot and hashes. */
+static void key_init(const struct ultrace_registry *registry,
+		struct contact_key *key, struct ultrace_str domain,
+		struct ultrace_str aor, struct ultrace_str contact)
+{
+	key->domain_name = str_or_empty(domain);
+	key->aor = str_or_empty(aor);
+	key->contact = str_or_empty(contact);
+	key->domain = find_domain(registry, key->domain_name);
+	if (key->domain != NULL) {
+		key->user_hash = user_hash(key->domain, key->aor);
+		key->contact_hash = contact_hash(key->user_hash,
+			key->contact);
+	}
+}
+
+/* Once the key's domain exists (a new domain was just made). */
+static void key_set_domain(struct contact_key *key,
+		const struct registry_domain *domain)
+{
+	key->domain = domain;
+	key->user_hash = user_hash(domain, key->aor);
+	key->contact_hash = contact_hash(key->user_hash, key->contact);
 }
 
 static struct ultrace_registry_user *find_user(
 		const struct ultrace_registry *registry,
-		struct ultrace_str domain, struct ultrace_str aor)
+		const struct contact_key *key)
 {
-	struct user_key key = { str_or_empty(domain), str_or_empty(aor) };
-
+	if (key->domain == NULL) {
+		return NULL;
+	}
 	return (struct ultrace_registry_user *) hash_table_lookup(
-		&registry->users, user_hash(key.domain, key.aor), user_match,
-		&key);
+		&registry->users, key->user_hash, user_match, key);
 }
 
 static struct ultrace_registry_contact *find_contact(
 		const struct ultrace_registry *registry,
-		const struct ultrace_registry_user *user,
-		struct ultrace_str uri)
+		const struct contact_key *key)
 {
-	struct contact_key key = { user, str_or_empty(uri) };
-
+	if (key->domain == NULL) {
+		return NULL;
+	}
 	return (struct ultrace_registry_contact *) hash_table_lookup(
-		&registry->contacts, contact_hash(user, key.contact),
-		contact_match, &key);
+		&registry->contacts, key->contact_hash, contact_match, key);
 }
 
 static struct ultrace_registry_user *user_create(
-		struct ultrace_registry *registry, struct ultrace_str domain,
-		struct ultrace_str aor)
+		struct ultrace_registry *registry, struct contact_key *key)
 {
-	struct ultrace_registry_user *user = calloc(1, sizeof(*user));
+	struct ultrace_registry_user *user;
+	struct registry_domain *domain;
 
-	domain = str_or_empty(domain);
-	aor = str_or_empty(aor);
+	if (key->aor.len >= UINT32_MAX) {
+		return NULL;
+	}
+	user = calloc(1, sizeof(*user) + key->aor.len + 1);
 	if (user == NULL) {
-		goto error;
+		return NULL;
 	}
-	user->blob = malloc(domain.len + aor.len + 2);
-	if (user->blob == NULL) {
-		goto error;
-	}
-	memcpy(user->blob, domain.s, domain.len);
-	user->blob[domain.len] = '\0';
-	memcpy(user->blob + domain.len + 1, aor.s, aor.len);
-	user->blob[domain.len + 1 + aor.len] = '\0';
-	user->domain.s = user->blob;
-	user->domain.len = domain.len;
-	user->aor.s = user->blob + domain.len + 1;
-	user->aor.len = aor.len;
+	memcpy(user->aor, key->aor.s, key->aor.len);
+	user->aor[key->aor.len] = '\0';
+	user->aor_len = (uint32_t) key->aor.len;
 	user->next_contact_index = 1;
 	user->tnode.key = registry->next_user_index;
-	if (domain_get_ref(registry, user->domain) != 0) {
-		goto error;
+	domain = domain_get_ref(registry, key->domain_name);
+	if (domain == NULL) {
+		free(user);
+		return NULL;
 	}
+	if (domain != key->domain) {
+		key_set_domain(key, domain);
+	}
+	user->domain = domain;
 	if (index_tree_insert(&registry->user_tree, &user->tnode) != 0) {
 		/* Only after 2^32 users: the index space wrapped. */
-		domain_put_ref(registry, user->domain);
-		goto error;
+		domain_put_ref(registry, domain);
+		free(user);
+		return NULL;
 	}
 	registry->next_user_index++;
-	user->hnode.hash = user_hash(user->domain, user->aor);
+	user->hnode.hash = key->user_hash;
 	hash_table_insert(&registry->users, &user->hnode);
 	registry->stats.users++;
 	registry->stats.users_created++;
 	return user;
-
-error:
-	if (user != NULL) {
-		free(user->blob);
-	}
-	free(user);
-	return NULL;
 }
 
 static void user_remove(struct ultrace_registry *registry,
@@ -356,121 +451,208 @@ static void user_remove(struct ultrace_registry *registry,
 	user_free(user);
 }
 
-/*
- * Copy every string field of `src` into one new blob of `contact`. One
- * allocation per change of a contact, on the consumer's path only: the
- * event's strings die with its babeltrace2 message, and one blob (not
- * nine strings) keeps that to a single malloc/free pair.
- */
-static int contact_set_values(struct ultrace_registry_contact *contact,
-		const struct ultrace_contact *src)
+/* The event's nine contact strings, in data[] order. */
+static void contact_inputs(const struct ultrace_contact *src,
+		struct ultrace_str in[CONTACT_STRING_FIELDS])
 {
-	struct ultrace_str in[CONTACT_STRING_FIELDS] = {
-		src->contact, src->display_name, src->received, src->path,
-		src->user_agent, src->callid, src->ruid, src->instance,
-		src->socket,
-	};
-	struct ultrace_str out[CONTACT_STRING_FIELDS];
+	int i;
+
+	in[0] = src->contact;
+	in[1] = src->display_name;
+	in[2] = src->received;
+	in[3] = src->path;
+	in[4] = src->user_agent;
+	in[5] = src->callid;
+	in[6] = src->ruid;
+	in[7] = src->instance;
+	in[8] = src->socket;
+	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
+		in[i] = str_or_empty(in[i]);
+	}
+}
+
+/* Bytes data[] needs for `in` (NULs included), or 0 past the limit. */
+static size_t contact_data_size(const struct ultrace_str in[])
+{
 	size_t total = 0;
-	char *blob;
-	char *p;
 	int i;
 
 	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
-		in[i] = str_or_empty(in[i]);
+		if (in[i].len >= CONTACT_DATA_MAX) {
+			return 0;
+		}
 		total += in[i].len + 1;
 	}
-	blob = malloc(total);
-	if (blob == NULL) {
-		return -1;
-	}
-	p = blob;
+	return total > CONTACT_DATA_MAX ? 0 : total;
+}
+
+/* Whether a slice points into the contact's own storage. */
+static int contact_holds(const struct ultrace_registry_contact *contact,
+		const struct ultrace_str in[])
+{
+	const char *lo = contact->data;
+	const char *hi = contact->data + contact->cap;
+	int i;
+
 	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
-		memcpy(p, in[i].s, in[i].len);
-		p[in[i].len] = '\0';
-		out[i].s = p;
-		out[i].len = in[i].len;
-		p += in[i].len + 1;
+		if (in[i].s + in[i].len > lo && in[i].s < hi) {
+			return 1;
+		}
 	}
-	free(contact->blob);
-	contact->blob = blob;
-	contact->values = *src;
-	contact->values.domain = contact->user->domain;
-	contact->values.aor = contact->user->aor;
-	contact->values.contact = out[0];
-	contact->values.display_name = out[1];
-	contact->values.received = out[2];
-	contact->values.path = out[3];
-	contact->values.user_agent = out[4];
-	contact->values.callid = out[5];
-	contact->values.ruid = out[6];
-	contact->values.instance = out[7];
-	contact->values.socket = out[8];
 	return 0;
 }
 
-static int contact_values_equal(const struct ultrace_contact *a,
-		const struct ultrace_contact *b)
+/* Write the numbers and strings of `src` (data[] is big enough). */
+static void contact_write(struct ultrace_registry_contact *contact,
+		const struct ultrace_contact *src,
+		const struct ultrace_str in[])
 {
-	return str_eq(str_or_empty(a->contact), str_or_empty(b->contact)) &&
-		str_eq(str_or_empty(a->display_name),
-			str_or_empty(b->display_name)) &&
-		str_eq(str_or_empty(a->received), str_or_empty(b->received)) &&
-		str_eq(str_or_empty(a->path), str_or_empty(b->path)) &&
-		str_eq(str_or_empty(a->user_agent),
-			str_or_empty(b->user_agent)) &&
-		str_eq(str_or_empty(a->callid), str_or_empty(b->callid)) &&
-		str_eq(str_or_empty(a->ruid), str_or_empty(b->ruid)) &&
-		str_eq(str_or_empty(a->instance), str_or_empty(b->instance)) &&
-		str_eq(str_or_empty(a->socket), str_or_empty(b->socket)) &&
-		a->cseq == b->cseq && a->q == b->q &&
-		a->expires == b->expires &&
-		a->last_modified == b->last_modified &&
-		a->flags == b->flags && a->cflags == b->cflags &&
-		a->methods == b->methods && a->reg_id == b->reg_id;
+	uint16_t at = 0;
+	int i;
+
+	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
+		memcpy(contact->data + at, in[i].s, in[i].len);
+		at = (uint16_t) (at + in[i].len);
+		contact->data[at++] = '\0';
+		contact->end[i] = at;
+	}
+	contact->enode.key = src->expires;
+	contact->last_modified = src->last_modified;
+	contact->cseq = src->cseq;
+	contact->q = src->q;
+	contact->flags = src->flags;
+	contact->cflags = src->cflags;
+	contact->methods = src->methods;
+	contact->reg_id = src->reg_id;
 }
 
-/* Keep the contact's place in the expiry heap in step with `expires`. */
-static int contact_track_expiry(struct ultrace_registry *registry,
+static struct ultrace_registry_contact *contact_alloc(size_t data_size)
+{
+	struct ultrace_registry_contact *contact =
+		malloc(sizeof(*contact) + data_size);
+
+	if (contact != NULL) {
+		memset(contact, 0, sizeof(*contact));
+		contact->cap = (uint16_t) data_size;
+		expiry_wheel_node_init(&contact->enode);
+	}
+	return contact;
+}
+
+static int contact_values_equal(
+		const struct ultrace_registry_contact *contact,
+		const struct ultrace_contact *b, const struct ultrace_str in[])
+{
+	int i;
+
+	if (contact->enode.key != b->expires ||
+			contact->last_modified != b->last_modified ||
+			contact->cseq != b->cseq || contact->q != b->q ||
+			contact->flags != b->flags ||
+			contact->cflags != b->cflags ||
+			contact->methods != b->methods ||
+			contact->reg_id != b->reg_id) {
+		return 0;
+	}
+	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
+		if (!str_eq(contact_str(contact, i), in[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Keep the contact's place in the expiry wheel in step with its key. */
+static void contact_track_expiry(struct ultrace_registry *registry,
 		struct ultrace_registry_contact *contact)
 {
-	int64_t expires = contact->values.expires;
-	int queued = expiry_heap_node_is_queued(&contact->enode);
+	int queued = expiry_wheel_node_is_queued(&contact->enode);
 
-	if (expires <= 0) {
+	if (contact->enode.key <= 0) {
 		/* Permanent (usrloc's 0) or unknown: never expires by TTL. */
 		if (queued) {
-			expiry_heap_remove(&registry->expiry, &contact->enode);
+			expiry_wheel_remove(&registry->expiry, &contact->enode);
 		}
-		return 0;
+	} else if (queued) {
+		expiry_wheel_requeue(&registry->expiry, &contact->enode);
+	} else {
+		expiry_wheel_insert(&registry->expiry, &contact->enode);
 	}
-	if (queued) {
-		expiry_heap_update(&registry->expiry, &contact->enode,
-			expires);
-		return 0;
+}
+
+/*
+ * `fresh` (a copy of `old`'s header, bigger data[]) takes `old`'s place
+ * everywhere a pointer to it is kept: hash chain, user list, expiry heap.
+ */
+static void contact_relocate(struct ultrace_registry *registry,
+		struct ultrace_registry_contact *old,
+		struct ultrace_registry_contact *fresh)
+{
+	struct ultrace_registry_user *user = old->user;
+
+	hash_table_remove(&registry->contacts, &old->hnode);
+	hash_table_insert(&registry->contacts, &fresh->hnode);
+	if (old->prev != NULL) {
+		old->prev->next = fresh;
+	} else {
+		user->first = fresh;
 	}
-	return expiry_heap_push(&registry->expiry, &contact->enode, expires);
+	if (old->next != NULL) {
+		old->next->prev = fresh;
+	} else {
+		user->last = fresh;
+	}
+	if (expiry_wheel_node_is_queued(&old->enode)) {
+		expiry_wheel_move(&old->enode, &fresh->enode);
+	}
+	free(old);
+}
+
+/*
+ * Overwrite a contact's values with `src`: in place when its strings fit
+ * and are not its own, else in a new allocation that takes its place.
+ * Returns the contact (maybe moved), or NULL when memory ran out (the
+ * contact is unchanged).
+ */
+static struct ultrace_registry_contact *contact_update(
+		struct ultrace_registry *registry,
+		struct ultrace_registry_contact *contact,
+		const struct ultrace_contact *src, const struct ultrace_str in[],
+		size_t size)
+{
+	if (size > contact->cap || contact_holds(contact, in)) {
+		struct ultrace_registry_contact *fresh = contact_alloc(size);
+
+		if (fresh == NULL) {
+			return NULL;
+		}
+		memcpy(fresh, contact, offsetof(struct ultrace_registry_contact,
+			cap));
+		contact_write(fresh, src, in);
+		contact_relocate(registry, contact, fresh);
+		contact = fresh;
+	} else {
+		contact_write(contact, src, in);
+	}
+	contact_track_expiry(registry, contact);
+	return contact;
 }
 
 static struct ultrace_registry_contact *contact_create(
 		struct ultrace_registry *registry,
 		struct ultrace_registry_user *user,
-		const struct ultrace_contact *values)
+		const struct contact_key *key,
+		const struct ultrace_contact *values,
+		const struct ultrace_str in[], size_t size)
 {
-	struct ultrace_registry_contact *contact = calloc(1, sizeof(*contact));
+	struct ultrace_registry_contact *contact = contact_alloc(size);
 
 	if (contact == NULL) {
-		goto error;
+		return NULL;
 	}
 	contact->user = user;
-	expiry_heap_node_init(&contact->enode);
-	if (contact_set_values(contact, values) != 0) {
-		goto error;
-	}
-	if (contact_track_expiry(registry, contact) != 0) {
-		free(contact->blob);
-		goto error;
-	}
+	contact_write(contact, values, in);
+	contact_track_expiry(registry, contact);
 	contact->index = user->next_contact_index++;
 	contact->prev = user->last;
 	if (user->last != NULL) {
@@ -480,14 +662,10 @@ static struct ultrace_registry_contact *contact_create(
 	}
 	user->last = contact;
 	user->contact_count++;
-	contact->hnode.hash = contact_hash(user, contact->values.contact);
+	contact->hnode.hash = key->contact_hash;
 	hash_table_insert(&registry->contacts, &contact->hnode);
 	registry->stats.contacts++;
 	return contact;
-
-error:
-	free(contact);
-	return NULL;
 }
 
 static void contact_remove(struct ultrace_registry *registry,
@@ -496,8 +674,8 @@ static void contact_remove(struct ultrace_registry *registry,
 	struct ultrace_registry_user *user = contact->user;
 
 	hash_table_remove(&registry->contacts, &contact->hnode);
-	if (expiry_heap_node_is_queued(&contact->enode)) {
-		expiry_heap_remove(&registry->expiry, &contact->enode);
+	if (expiry_wheel_node_is_queued(&contact->enode)) {
+		expiry_wheel_remove(&registry->expiry, &contact->enode);
 	}
 	if (contact->prev != NULL) {
 		contact->prev->next = contact->next;
@@ -511,7 +689,7 @@ static void contact_remove(struct ultrace_registry *registry,
 	}
 	user->contact_count--;
 	registry->stats.contacts--;
-	contact_free(contact);
+	free(contact);
 	if (user->contact_count == 0) {
 		user_remove(registry, user);
 	}
@@ -602,32 +780,45 @@ static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 		int *changed)
 {
 	const struct ultrace_contact *values = &event->contact;
+	struct ultrace_str in[CONTACT_STRING_FIELDS];
 	struct ultrace_registry_user *user;
-	struct ultrace_registry_contact *contact = NULL;
+	struct ultrace_registry_contact *contact;
+	struct contact_key key;
+	size_t size;
 	int new_user = 0;
 
 	*created = 0;
 	*changed = 0;
-	user = find_user(registry, values->domain, values->aor);
-	if (user != NULL) {
-		contact = find_contact(registry, user, values->contact);
+	contact_inputs(values, in);
+	size = contact_data_size(in);
+	if (size == 0) {
+		/* Strings no registrar sends (over 64 KiB in all). */
+		count_anomaly(registry, ULTRACE_ANOMALY_INVALID);
+		return ULTRACE_REGISTRY_STATUS_INVALID;
 	}
+	key_init(registry, &key, values->domain, values->aor,
+		values->contact);
+	contact = find_contact(registry, &key);
 	if (contact != NULL) {
-		*changed = !contact_values_equal(&contact->values, values);
-		if (*changed && (contact_set_values(contact, values) != 0 ||
-				contact_track_expiry(registry, contact) != 0)) {
-			return ULTRACE_REGISTRY_STATUS_NOMEM;
+		*changed = !contact_values_equal(contact, values, in);
+		if (*changed) {
+			contact = contact_update(registry, contact, values, in,
+				size);
+			if (contact == NULL) {
+				return ULTRACE_REGISTRY_STATUS_NOMEM;
+			}
 		}
 	} else {
+		user = find_user(registry, &key);
 		if (user == NULL) {
-			user = user_create(registry, values->domain,
-				values->aor);
+			user = user_create(registry, &key);
 			if (user == NULL) {
 				return ULTRACE_REGISTRY_STATUS_NOMEM;
 			}
 			new_user = 1;
 		}
-		contact = contact_create(registry, user, values);
+		contact = contact_create(registry, user, &key, values, in,
+			size);
 		if (contact == NULL) {
 			if (new_user) {
 				user_remove(registry, user);
@@ -648,13 +839,12 @@ static enum ultrace_registry_status apply_remove(
 		enum ultrace_anomaly unknown)
 {
 	const struct ultrace_contact *values = &event->contact;
-	struct ultrace_registry_user *user;
-	struct ultrace_registry_contact *contact = NULL;
+	struct ultrace_registry_contact *contact;
+	struct contact_key key;
 
-	user = find_user(registry, values->domain, values->aor);
-	if (user != NULL) {
-		contact = find_contact(registry, user, values->contact);
-	}
+	key_init(registry, &key, values->domain, values->aor,
+		values->contact);
+	contact = find_contact(registry, &key);
 	if (contact == NULL) {
 		/*
 		 * The TTL already removed it: the registrar's own timer came
@@ -892,16 +1082,16 @@ void ultrace_registry_note_discarded_packets(
 uint64_t ultrace_registry_expire(struct ultrace_registry *registry,
 		int64_t deadline_s)
 {
-	struct expiry_heap_node *top;
+	struct expiry_wheel_node *due;
 	uint64_t removed = 0;
 
 	if (deadline_s > registry->ttl_deadline_s) {
 		registry->ttl_deadline_s = deadline_s;
 	}
-	while ((top = expiry_heap_top(&registry->expiry)) != NULL &&
-			top->key <= deadline_s) {
+	while ((due = expiry_wheel_next_due(&registry->expiry,
+			deadline_s)) != NULL) {
 		struct ultrace_registry_contact *contact =
-			(struct ultrace_registry_contact *) ((char *) top -
+			(struct ultrace_registry_contact *) ((char *) due -
 			offsetof(struct ultrace_registry_contact, enode));
 
 		contact_remove(registry, contact);
@@ -921,7 +1111,10 @@ const struct ultrace_registry_user *ultrace_registry_borrow_user(
 		const struct ultrace_registry *registry,
 		struct ultrace_str domain, struct ultrace_str aor)
 {
-	return find_user(registry, domain, aor);
+	struct contact_key key;
+
+	key_init(registry, &key, domain, aor, aor);
+	return find_user(registry, &key);
 }
 
 const struct ultrace_registry_contact *ultrace_registry_borrow_contact(
@@ -929,25 +1122,29 @@ const struct ultrace_registry_contact *ultrace_registry_borrow_contact(
 		struct ultrace_str domain, struct ultrace_str aor,
 		struct ultrace_str contact)
 {
-	const struct ultrace_registry_user *user =
-		find_user(registry, domain, aor);
+	struct contact_key key;
 
-	return user == NULL ? NULL : find_contact(registry, user, contact);
+	key_init(registry, &key, domain, aor, contact);
+	return find_contact(registry, &key);
 }
 
 const struct ultrace_registry_user *ultrace_registry_borrow_user_by_aor(
 		const struct ultrace_registry *registry, struct ultrace_str aor)
 {
 	const struct ultrace_registry_user *best = NULL;
+	struct contact_key key;
 	size_t i;
 
+	key.aor = str_or_empty(aor);
 	for (i = 0; i < registry->domain_count; i++) {
-		struct ultrace_str domain = {
-			registry->domains[i].name, registry->domains[i].len,
-		};
-		const struct ultrace_registry_user *user =
-			find_user(registry, domain, aor);
+		const struct ultrace_registry_user *user;
 
+		if (registry->domains[i] == NULL) {
+			continue;
+		}
+		key.domain = registry->domains[i];
+		key.user_hash = user_hash(key.domain, key.aor);
+		user = find_user(registry, &key);
 		if (user != NULL && (best == NULL ||
 				user->tnode.key < best->tnode.key)) {
 			best = user;
@@ -1011,13 +1208,15 @@ uint32_t ultrace_registry_user_get_index(
 struct ultrace_str ultrace_registry_user_get_domain(
 		const struct ultrace_registry_user *user)
 {
-	return user->domain;
+	struct ultrace_str s = { user->domain->name, user->domain->len };
+
+	return s;
 }
 
 struct ultrace_str ultrace_registry_user_get_aor(
 		const struct ultrace_registry_user *user)
 {
-	return user->aor;
+	return user_aor(user);
 }
 
 uint32_t ultrace_registry_user_get_contact_count(
@@ -1050,10 +1249,30 @@ const struct ultrace_registry_user *ultrace_registry_contact_borrow_user(
 	return contact->user;
 }
 
-const struct ultrace_contact *ultrace_registry_contact_borrow_values(
-		const struct ultrace_registry_contact *contact)
+const struct ultrace_contact *ultrace_registry_contact_get_values(
+		const struct ultrace_registry_contact *contact,
+		struct ultrace_contact *out)
 {
-	return &contact->values;
+	out->domain = ultrace_registry_user_get_domain(contact->user);
+	out->aor = user_aor(contact->user);
+	out->contact = contact_str(contact, 0);
+	out->display_name = contact_str(contact, 1);
+	out->received = contact_str(contact, 2);
+	out->path = contact_str(contact, 3);
+	out->user_agent = contact_str(contact, 4);
+	out->callid = contact_str(contact, 5);
+	out->ruid = contact_str(contact, 6);
+	out->instance = contact_str(contact, 7);
+	out->socket = contact_str(contact, 8);
+	out->cseq = contact->cseq;
+	out->q = contact->q;
+	out->expires = contact->enode.key;
+	out->last_modified = contact->last_modified;
+	out->flags = contact->flags;
+	out->cflags = contact->cflags;
+	out->methods = contact->methods;
+	out->reg_id = contact->reg_id;
+	return out;
 }
 
 int64_t ultrace_registry_contact_get_last_event_ns(

@@ -38,7 +38,8 @@ enum ultrace_anomaly {
 	ULTRACE_ANOMALY_UPDATE_UNKNOWN,   /* applied as an insert */
 	ULTRACE_ANOMALY_DELETE_UNKNOWN,   /* ignored */
 	ULTRACE_ANOMALY_EXPIRE_UNKNOWN,   /* ignored */
-	ULTRACE_ANOMALY_INVALID,          /* empty AOR/contact: ignored */
+	ULTRACE_ANOMALY_INVALID,          /* empty AOR/contact, or strings
+	                                     over 64 KiB in all: ignored */
 	ULTRACE_ANOMALY_DUMP_STRAY,       /* dump event outside its dump */
 	ULTRACE_ANOMALY_DUMP_INCOMPLETE,  /* dump ended without a sweep */
 	ULTRACE_ANOMALY_TRUNCATED,        /* producer cut a string field */
@@ -151,7 +152,9 @@ void ultrace_registry_mark_suspect(struct ultrace_registry *registry,
  * and <= deadline_s, as the registrar's own timer would; the caller picks
  * the clock and the grace (deadline = now - grace). Counted in
  * stats.ttl_expired; an expire event for such a contact arriving later is
- * not an anomaly. O(k log n) for k contacts removed. Returns k.
+ * not an anomaly. O(k + s) for k contacts removed and s seconds the
+ * deadline moved on since the last call (at most a turn of the expiry
+ * wheel, 4096). Returns k.
  */
 uint64_t ultrace_registry_expire(struct ultrace_registry *registry,
 		int64_t deadline_s);
@@ -215,9 +218,18 @@ uint32_t ultrace_registry_contact_get_index(
 		const struct ultrace_registry_contact *contact);
 const struct ultrace_registry_user *ultrace_registry_contact_borrow_user(
 		const struct ultrace_registry_contact *contact);
-/* All fields; string slices are NUL-terminated and live until changed. */
-const struct ultrace_contact *ultrace_registry_contact_borrow_values(
-		const struct ultrace_registry_contact *contact);
+/*
+ * All fields, written into `out` (returned): the string slices point into
+ * the registry, are NUL-terminated and live until the contact changes.
+ * The registry keeps a contact compactly, not as a struct ultrace_contact.
+ */
+const struct ultrace_contact *ultrace_registry_contact_get_values(
+		const struct ultrace_registry_contact *contact,
+		struct ultrace_contact *out);
+/* The same into a temporary that lives until the end of the block. */
+#define ultrace_registry_contact_values(contact) \
+	ultrace_registry_contact_get_values((contact), \
+		&(struct ultrace_contact) { .cseq = 0 })
 /* Trace time of the last event that set this contact. */
 int64_t ultrace_registry_contact_get_last_event_ns(
 		const struct ultrace_registry_contact *contact);

@@ -62,7 +62,7 @@ static void contact_serve(void *data, const void *row, unsigned int column,
 		netsnmp_variable_list *var)
 {
 	const struct ultrace_contact *values =
-		ultrace_registry_contact_borrow_values(row);
+		ultrace_registry_contact_values(row);
 	char preference[ULTRACE_SNMP_PREFERENCE_SIZE];
 	size_t len;
 

@@ -443,7 +443,7 @@ static void check_contacts_csv(const struct ultrace_registry *registry,
 	for (rc = ultrace_registry_borrow_contact_ge(registry, 0, 0);
 			rc != NULL; ) {
 		const struct ultrace_contact *c =
-			ultrace_registry_contact_borrow_values(rc);
+			ultrace_registry_contact_values(rc);
 		const struct ultrace_registry_user *u =
 			ultrace_registry_contact_borrow_user(rc);
 		uint32_t ui = ultrace_registry_user_get_index(u);
@@ -589,7 +589,7 @@ static uint64_t check_user(const struct ultrace_registry *registry,
 	for (c = ultrace_registry_user_borrow_first_contact(user); c != NULL;
 			c = ultrace_registry_contact_borrow_next(c)) {
 		const struct ultrace_contact *v =
-			ultrace_registry_contact_borrow_values(c);
+			ultrace_registry_contact_values(c);
 		uint32_t ci = ultrace_registry_contact_get_index(c);
 
 		FUZZ_CHECK(count < UINT32_MAX && ci > last_ci,

@@ -275,7 +275,7 @@ static void test_insert_new(void)
 		ultrace_registry_destroy(r);
 		return;
 	}
-	v = ultrace_registry_contact_borrow_values(c);
+	v = ultrace_registry_contact_values(c);
 	is_str(cstr(v->domain), "location", "stored domain");
 	is_str(cstr(v->aor), "alice@example.com", "stored aor");
 	is_str(cstr(v->contact), "sip:alice@198.51.100.7:5060;ob",
@@ -378,7 +378,7 @@ static void test_insert_existing(void)
 		skip(3, "contact lost");
 		goto end;
 	}
-	is_int(diff_values(ultrace_registry_contact_borrow_values(c2),
+	is_int(diff_values(ultrace_registry_contact_values(c2),
 			&ev.contact), 0,
 		"insert existing replaced the values (cseq, UA, expires, "
 		"received emptied)");
@@ -410,8 +410,8 @@ static void test_update(void)
 		"update of a known contact returns OK");
 	c = find(r, "location", "bob", "sip:bob@h1");
 	ok(c != NULL &&
-		ultrace_registry_contact_borrow_values(c)->cseq == 42 &&
-		strcmp(ultrace_registry_contact_borrow_values(c)->user_agent.s,
+		ultrace_registry_contact_values(c)->cseq == 42 &&
+		strcmp(ultrace_registry_contact_values(c)->user_agent.s,
 			"Updated/1.0") == 0,
 		"update replaced cseq and user_agent");
 	ok(st->anomalies[ULTRACE_ANOMALY_UPDATE_UNKNOWN] == 0 &&
@@ -427,7 +427,7 @@ static void test_update(void)
 	is_int(st->anomalies[ULTRACE_ANOMALY_UPDATE_UNKNOWN], 1,
 		"update unknown counts UPDATE_UNKNOWN");
 	c = find(r, "location", "bob", "sip:bob@h2");
-	ok(c != NULL && ultrace_registry_contact_borrow_values(c)->cseq == 7 &&
+	ok(c != NULL && ultrace_registry_contact_values(c)->cseq == 7 &&
 		ultrace_registry_contact_get_index(c) == 2,
 		"update unknown inserted it as the user's contact 2");
 	ok(st->users == 1 && st->contacts == 2, "1 user, 2 contacts");
@@ -732,7 +732,7 @@ static void test_long_values(void)
 	ultrace_registry_apply(r, &ev);
 	c = ultrace_registry_borrow_contact(r, str("location"), str("kim"),
 		ev.contact.contact);
-	v = c != NULL ? ultrace_registry_contact_borrow_values(c) : NULL;
+	v = c != NULL ? ultrace_registry_contact_values(c) : NULL;
 	ok(v != NULL && v->contact.len == sizeof(uri) &&
 		memcmp(v->contact.s, uri, sizeof(uri)) == 0 &&
 		v->path.len == sizeof(path) &&

@@ -372,7 +372,7 @@ static int check_walk(const struct ultrace_registry *r, const struct model *m,
 			ultrace_registry_contact_borrow_user(c));
 		uint32_t ci = ultrace_registry_contact_get_index(c);
 		const struct ultrace_contact *v =
-			ultrace_registry_contact_borrow_values(c);
+			ultrace_registry_contact_values(c);
 		char aor[32];
 		char uri[64];
 

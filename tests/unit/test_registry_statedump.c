@@ -113,7 +113,7 @@ static int32_t cseq_of(const struct ultrace_registry *r, const char *aor,
 {
 	const struct ultrace_registry_contact *c = find(r, aor, uri);
 
-	return c != NULL ? ultrace_registry_contact_borrow_values(c)->cseq : -1;
+	return c != NULL ? ultrace_registry_contact_values(c)->cseq : -1;
 }
 
 static struct ultrace_registry *create_or_bail(void)
@@ -195,7 +195,7 @@ static void test_repair(void)
 		ULTRACE_REGISTRY_STATUS_OK,
 		"statedump_contact of an unknown contact returns OK");
 	c = find(r, "u9", "sip:u9@a");
-	ok(c != NULL && ultrace_registry_contact_borrow_values(c)->cseq == 3,
+	ok(c != NULL && ultrace_registry_contact_values(c)->cseq == 3,
 		"statedump_contact of an unknown contact creates it");
 	is_int(st->dump_repaired, 1, "...and counts it repaired");
 	dump(r, 7, T0 + 102, "u1", "sip:u1@a", 5);
