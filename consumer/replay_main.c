@@ -17,9 +17,9 @@
 #include "log.h"
 #include "loss_log.h"
 #include "registry.h"
-#include "registry_print.h"
 #include "registry_sink.h"
 #include "replay_graph.h"
+#include "replay_output.h"
 #include "size_parse.h"
 #include "time_parse.h"
 #include "trace_discovery.h"
@@ -28,22 +28,14 @@
 #define EXIT_USAGE 2
 #define EXIT_OUTPUT_ERROR 3
 
-enum {
-	SHOW_CONTACTS = 1,
-	SHOW_USERS = 2,
-	SHOW_STATS = 4,
-};
-
 struct replay_options {
 	const char *trace_dir;
-	const char *output;
-	int64_t at_ns;
-	int64_t expiry_grace_s;
+	const char *output_file;
 	uint64_t memory_limit;	/* bytes of address space; 0: none */
-	int show;
 	int keep_going;
 	int verbosity;
-	struct ultrace_print_options print;
+	/* What is printed once the trace is read, and the state's instant. */
+	struct ultrace_replay_output output;
 };
 
 static void usage(FILE *out)
@@ -130,15 +122,16 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
-	opt->at_ns = INT64_MAX;
-	opt->expiry_grace_s = 120;
+	opt->output.at_ns = INT64_MAX;
+	opt->output.expiry_grace_s = 120;
+	opt->output.stats_hint = "--stats";
+	opt->output.print.format = ULTRACE_PRINT_TABLE;
 	opt->memory_limit = default_memory_limit();
-	opt->print.format = ULTRACE_PRINT_TABLE;
 	while ((c = getopt_long(argc, argv, "a:f:ko:vqhV", longopts,
 			NULL)) != -1) {
 		switch (c) {
 		case 'a':
-			if (ultrace_time_parse(optarg, &opt->at_ns) != 0) {
+			if (ultrace_time_parse(optarg, &opt->output.at_ns) != 0) {
 				ULTRACE_ERR("--at: cannot parse `%s`: give "
 					"ISO-8601 with a zone (e.g. "
 					"2026-11-23T09:40:33.5Z) or ns since "
@@ -148,11 +141,11 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 			break;
 		case 'f':
 			if (strcmp(optarg, "table") == 0) {
-				opt->print.format = ULTRACE_PRINT_TABLE;
+				opt->output.print.format = ULTRACE_PRINT_TABLE;
 			} else if (strcmp(optarg, "csv") == 0) {
-				opt->print.format = ULTRACE_PRINT_CSV;
+				opt->output.print.format = ULTRACE_PRINT_CSV;
 			} else if (strcmp(optarg, "json") == 0) {
-				opt->print.format = ULTRACE_PRINT_JSON;
+				opt->output.print.format = ULTRACE_PRINT_JSON;
 			} else {
 				ULTRACE_ERR("--format: `%s` is not table, "
 					"csv or json", optarg);
@@ -161,23 +154,23 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 			break;
 		case 'G':
 			if (ultrace_grace_parse(optarg,
-					&opt->expiry_grace_s) != 0) {
+					&opt->output.expiry_grace_s) != 0) {
 				ULTRACE_ERR("--expiry-grace: `%s` is not a "
 					"number of seconds or `off`", optarg);
 				return -1;
 			}
 			break;
 		case 'C':
-			opt->show |= SHOW_CONTACTS;
+			opt->output.show |= ULTRACE_SHOW_CONTACTS;
 			break;
 		case 'U':
-			opt->show |= SHOW_USERS;
+			opt->output.show |= ULTRACE_SHOW_USERS;
 			break;
 		case 'S':
-			opt->show |= SHOW_STATS;
+			opt->output.show |= ULTRACE_SHOW_STATS;
 			break;
 		case 'I':
-			opt->print.indexes = 1;
+			opt->output.print.indexes = 1;
 			break;
 		case 'k':
 			opt->keep_going = 1;
@@ -195,7 +188,7 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 			}
 			break;
 		case 'o':
-			opt->output = optarg;
+			opt->output_file = optarg;
 			break;
 		case 'v':
 			opt->verbosity++;
@@ -219,43 +212,8 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 		return -1;
 	}
 	opt->trace_dir = argv[optind];
-	if (opt->show == 0) {
-		opt->show = SHOW_CONTACTS;
-	}
-	return 0;
-}
-
-static int print_state(FILE *out, const struct ultrace_registry *registry,
-		const struct ultrace_loss_log *losses,
-		const struct replay_options *opt)
-{
-	int first = 1;
-
-	if (opt->show & SHOW_CONTACTS) {
-		if (ultrace_registry_print_contacts(out, registry,
-				&opt->print) != 0) {
-			return -1;
-		}
-		first = 0;
-	}
-	if (opt->show & SHOW_USERS) {
-		if (!first && opt->print.format == ULTRACE_PRINT_TABLE) {
-			fputc('\n', out);
-		}
-		if (ultrace_registry_print_users(out, registry,
-				&opt->print) != 0) {
-			return -1;
-		}
-		first = 0;
-	}
-	if (opt->show & SHOW_STATS) {
-		if (!first && opt->print.format == ULTRACE_PRINT_TABLE) {
-			fputc('\n', out);
-		}
-		if (ultrace_registry_print_stats(out, registry, losses,
-				&opt->print) != 0) {
-			return -1;
-		}
+	if (opt->output.show == 0) {
+		opt->output.show = ULTRACE_SHOW_CONTACTS;
 	}
 	return 0;
 }
@@ -371,8 +329,6 @@ int main(int argc, char **argv)
 	struct ultrace_replay_graph *graph = NULL;
 	struct ultrace_registry *registry = NULL;
 	struct ultrace_loss_log *losses = NULL;
-	const struct ultrace_registry_stats *stats;
-	FILE *out = stdout;
 	char err[4096];
 	int read_failed = 0;
 	int ret = EXIT_TRACE_ERROR;
@@ -403,10 +359,10 @@ int main(int argc, char **argv)
 	}
 	memset(&config, 0, sizeof(config));
 	config.registry = registry;
-	config.stop_after_ns = opt.at_ns;
+	config.stop_after_ns = opt.output.at_ns;
 	config.keep_going = opt.keep_going;
 	config.losses = losses;
-	config.expiry_grace_s = opt.expiry_grace_s;
+	config.expiry_grace_s = opt.output.expiry_grace_s;
 	graph = ultrace_replay_graph_create_fs(&traces, &config,
 		opt.verbosity >= 2 ? BT_LOGGING_LEVEL_WARNING :
 			BT_LOGGING_LEVEL_NONE, err, sizeof(err));
@@ -427,50 +383,28 @@ int main(int argc, char **argv)
 				config.error);
 		}
 	}
-	/* The state at TIME: what had expired by TIME is gone too. */
-	if (opt.at_ns != INT64_MAX && opt.expiry_grace_s >= 0) {
-		ultrace_registry_expire(registry,
-			opt.at_ns / 1000000000 - opt.expiry_grace_s);
-	}
-	stats = ultrace_registry_borrow_stats(registry);
-	if (stats->discarded_events > 0 || stats->discarded_packets > 0) {
-		ULTRACE_WARN("the tracer discarded %" PRIu64 " event(s) and %"
-			PRIu64 " packet(s): the state may differ from the "
-			"registrar's (see --stats)", stats->discarded_events,
-			stats->discarded_packets);
-	}
+	/* The TTL at TIME, the discard warning: as sink.ultrace.table. */
+	ultrace_replay_output_settle(registry, &opt.output);
 	if (read_failed && !opt.keep_going) {
 		goto end;
 	}
 	if (read_failed) {
 		char last[40];
 
-		ultrace_time_format_ns(stats->last_event_ns, last,
-			sizeof(last));
+		ultrace_time_format_ns(
+			ultrace_registry_borrow_stats(registry)->last_event_ns,
+			last, sizeof(last));
 		ULTRACE_WARN("printing the state as of the last event read "
 			"(%s)", last);
 	}
-	if (opt.output != NULL) {
-		out = fopen(opt.output, "w");
-		if (out == NULL) {
-			ULTRACE_ERR("%s: %s", opt.output, strerror(errno));
-			ret = EXIT_OUTPUT_ERROR;
-			goto end;
-		}
-	}
-	if (print_state(out, registry, losses, &opt) != 0 ||
-			fflush(out) != 0) {
-		ULTRACE_ERR("cannot write the output: %s", strerror(errno));
+	if (ultrace_replay_output_write(opt.output_file, registry, losses,
+			&opt.output, err, sizeof(err)) != 0) {
+		ULTRACE_ERR("%s", err);
 		ret = EXIT_OUTPUT_ERROR;
 		goto end;
 	}
 	ret = read_failed ? EXIT_TRACE_ERROR : EXIT_SUCCESS;
 end:
-	if (out != stdout && out != NULL && fclose(out) != 0 &&
-			ret == EXIT_SUCCESS) {
-		ULTRACE_ERR("%s: %s", opt.output, strerror(errno));
-		ret = EXIT_OUTPUT_ERROR;
-	}
 	ultrace_replay_graph_destroy(graph);
 	ultrace_registry_destroy(registry);
 	free(losses);
