@@ -1,7 +1,9 @@
 /*
- * apply_engine.c: batches of babeltrace2 messages -> registry: decode each
- * `ultrace` event, apply it, count discards (per stream too), record the
- * live lag, expire by TTL once per batch, stop at the requested instant.
+ * apply_engine.c: the reading half of the replay engine: babeltrace2
+ * messages -> batches of decoded items (apply_batch.h) -> the applying
+ * thread (apply_pipeline.h). Here: decoding each `ultrace` event, the
+ * stop instant, malformed and foreign events, the tracer's discard
+ * reports; there: the registry, TTL, lag, loss log, all in trace order.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,17 +12,39 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "apply_batch.h"
+#include "apply_pipeline.h"
 #include "event_decode.h"
 #include "log.h"
 #include "time_parse.h"
 
 struct ultrace_apply_engine {
 	struct ultrace_registry_sink_config *config;
-	int64_t batch_now_ns;        /* CLOCK_REALTIME at the batch's start */
 	struct ultrace_event_decoder *decoder;
+	struct ultrace_apply_pipeline *pipeline;
 };
+
+static int run_batch(struct ultrace_apply_batch *batch, void *arg)
+{
+	return ultrace_apply_batch_run(batch, arg);
+}
+
+/*
+ * Apply on a thread of its own when there is a second CPU to run it,
+ * unless ULTRACE_APPLY_THREAD=0 (one thread: slower, same results).
+ */
+static int want_thread(void)
+{
+	const char *env = getenv("ULTRACE_APPLY_THREAD");
+
+	if (env != NULL && strcmp(env, "0") == 0) {
+		return 0;
+	}
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
 
 struct ultrace_apply_engine *ultrace_apply_engine_create(
 		struct ultrace_registry_sink_config *config)
@@ -32,8 +56,15 @@ struct ultrace_apply_engine *ultrace_apply_engine_create(
 	}
 	engine->config = config;
 	engine->decoder = ultrace_event_decoder_create();
-	if (engine->decoder == NULL) {
-		free(engine);
+	engine->pipeline = ultrace_apply_pipeline_create(want_thread(),
+		run_batch, config);
+	if (engine->pipeline == NULL && want_thread()) {
+		/* No thread to be had: apply on this one. */
+		engine->pipeline = ultrace_apply_pipeline_create(0, run_batch,
+			config);
+	}
+	if (engine->decoder == NULL || engine->pipeline == NULL) {
+		ultrace_apply_engine_destroy(engine);
 		return NULL;
 	}
 	return engine;
@@ -44,14 +75,36 @@ void ultrace_apply_engine_destroy(struct ultrace_apply_engine *engine)
 	if (engine == NULL) {
 		return;
 	}
+	ultrace_apply_pipeline_destroy(engine->pipeline);
 	ultrace_event_decoder_destroy(engine->decoder);
 	free(engine);
 }
 
-static void note_discarded(struct ultrace_apply_engine *sink, const bt_message *msg,
-		int packets)
+/*
+ * After an item was appended (added == 0): hand a full batch over.
+ * Returns 1 to go on, -1 on error (config->error set).
+ */
+static int add_item(struct ultrace_apply_engine *engine, int added)
 {
-	struct ultrace_registry *registry = sink->config->registry;
+	struct ultrace_registry_sink_config *config = engine->config;
+
+	if (added != 0) {
+		snprintf(config->error, sizeof(config->error),
+			"out of memory queueing an event");
+		return -1;
+	}
+	if (ultrace_apply_batch_full(ultrace_apply_pipeline_batch(
+			engine->pipeline)) &&
+			ultrace_apply_pipeline_submit(engine->pipeline) != 0) {
+		return -1;
+	}
+	return 1;
+}
+
+static int note_discarded(struct ultrace_apply_engine *engine,
+		const bt_message *msg, int packets)
+{
+	struct ultrace_apply_loss loss;
 	const bt_stream *stream;
 	const bt_clock_snapshot *begin = NULL;
 	const bt_clock_snapshot *end = NULL;
@@ -101,10 +154,6 @@ static void note_discarded(struct ultrace_apply_engine *sink, const bt_message *
 		end_ns = ns;
 	}
 	ultrace_stream_describe(stream, where, sizeof(where));
-	if (sink->config->losses != NULL) {
-		ultrace_loss_log_note(sink->config->losses, where, packets,
-			count, begin_ns, end_ns);
-	}
 	if (count > INT64_MAX) {
 		/* lttng-live revises a count it reported: -N, then +N. */
 		ULTRACE_NOTICE("tracer discard count revised by -%" PRIu64
@@ -115,16 +164,20 @@ static void note_discarded(struct ultrace_apply_engine *sink, const bt_message *
 			"%s and %s", count, has_count ? "" : " (or more)",
 			packets ? "packets" : "events", where, t0, t1);
 	}
-	ultrace_registry_note_loss(registry, packets ? 0 : count,
-		packets ? count : 0, begin_ns, end_ns);
+	loss.count = count;
+	loss.packets = packets;
+	loss.begin_ns = begin_ns;
+	loss.end_ns = end_ns;
+	return add_item(engine, ultrace_apply_batch_add_loss(
+		ultrace_apply_pipeline_batch(engine->pipeline), &loss, where));
 }
 
 /* Returns 1 to go on, 0 when the stop instant is passed, -1 on error. */
-static int handle_event(struct ultrace_apply_engine *sink, const bt_message *msg)
+static int handle_event(struct ultrace_apply_engine *sink,
+		const bt_message *msg)
 {
 	struct ultrace_registry_sink_config *config = sink->config;
 	struct ultrace_registry_event event;
-	enum ultrace_registry_status rstatus;
 	char err[sizeof(config->error)];
 
 	switch (ultrace_event_decode(sink->decoder, msg, &event, err,
@@ -135,12 +188,19 @@ static int handle_event(struct ultrace_apply_engine *sink, const bt_message *msg
 		config->ignored++;
 		return 1;
 	case ULTRACE_DECODE_MALFORMED:
+		/* Read by the daemon's health report under the lock. */
+		if (config->lock != NULL) {
+			pthread_mutex_lock(config->lock);
+		}
 		if (config->malformed++ == 0) {
 			snprintf(config->error, sizeof(config->error), "%s",
 				err);
 			if (config->keep_going) {
 				ULTRACE_WARN("%s", err);
 			}
+		}
+		if (config->lock != NULL) {
+			pthread_mutex_unlock(config->lock);
 		}
 		return config->keep_going ? 1 : -1;
 	case ULTRACE_DECODE_NOMEM:
@@ -152,25 +212,8 @@ static int handle_event(struct ultrace_apply_engine *sink, const bt_message *msg
 		config->reached_stop = 1;
 		return 0;
 	}
-	rstatus = ultrace_registry_apply(config->registry, &event);
-	if (event.time_ns > config->trace_now_ns) {
-		config->trace_now_ns = event.time_ns;
-	}
-	if (config->lag != NULL) {
-		config->last_lag_ns = sink->batch_now_ns - event.time_ns;
-		ultrace_lag_record(config->lag, config->last_lag_ns);
-		if (config->lag_total != NULL) {
-			ultrace_lag_record(config->lag_total,
-				config->last_lag_ns);
-		}
-	}
-	if (rstatus == ULTRACE_REGISTRY_STATUS_NOMEM) {
-		snprintf(config->error, sizeof(config->error),
-			"out of memory applying %s",
-			ultrace_event_kind_name(event.kind));
-		return -1;
-	}
-	return 1;
+	return add_item(sink, ultrace_apply_batch_add_event(
+		ultrace_apply_pipeline_batch(sink->pipeline), &event));
 }
 
 static int handle_message(struct ultrace_apply_engine *sink, const bt_message *msg)
@@ -181,11 +224,9 @@ static int handle_message(struct ultrace_apply_engine *sink, const bt_message *m
 	case BT_MESSAGE_TYPE_EVENT:
 		return handle_event(sink, msg);
 	case BT_MESSAGE_TYPE_DISCARDED_EVENTS:
-		note_discarded(sink, msg, 0);
-		return 1;
+		return note_discarded(sink, msg, 0);
 	case BT_MESSAGE_TYPE_DISCARDED_PACKETS:
-		note_discarded(sink, msg, 1);
-		return 1;
+		return note_discarded(sink, msg, 1);
 	case BT_MESSAGE_TYPE_MESSAGE_ITERATOR_INACTIVITY:
 		/* Live: time moved on with no event; honour the stop instant. */
 		if (bt_clock_snapshot_get_ns_from_origin(
@@ -195,9 +236,9 @@ static int handle_message(struct ultrace_apply_engine *sink, const bt_message *m
 				sink->config->reached_stop = 1;
 				return 0;
 			}
-			if (ns > sink->config->trace_now_ns) {
-				sink->config->trace_now_ns = ns;
-			}
+			return add_item(sink, ultrace_apply_batch_add_clock(
+				ultrace_apply_pipeline_batch(sink->pipeline),
+				ns));
 		}
 		return 1;
 	default:
@@ -205,55 +246,47 @@ static int handle_message(struct ultrace_apply_engine *sink, const bt_message *m
 	}
 }
 
-/*
- * Contacts past their `expires` by the grace, on the trace clock, go. Once
- * per batch, under the lock already held: with nothing due it is one look
- * at the top of the expiry heap.
- */
-static void apply_ttl(struct ultrace_registry_sink_config *config)
+int ultrace_apply_engine_flush(struct ultrace_apply_engine *engine, int wait)
 {
-	int64_t deadline_s;
+	struct ultrace_apply_batch *batch =
+		ultrace_apply_pipeline_batch(engine->pipeline);
+	int ret = 0;
 
-	if (config->expiry_grace_s < 0 || config->trace_now_ns <= 0) {
-		return;
+	if (wait) {
+		ret = ultrace_apply_pipeline_drain(engine->pipeline);
+	} else if (batch->count > 0) {
+		ret = ultrace_apply_pipeline_submit(engine->pipeline);
 	}
-	deadline_s = config->trace_now_ns / 1000000000 - config->expiry_grace_s;
-	ultrace_registry_expire(config->registry, deadline_s);
+	if (ret != 0) {
+		engine->config->failed = 1;
+	}
+	return ret;
 }
 
-int ultrace_apply_engine_consume(struct ultrace_apply_engine *sink,
+int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
 		bt_message_array_const msgs, uint64_t count)
 {
 	uint64_t i;
 	int go_on = 1;
 
-	if (sink->config->lock != NULL) {
-		pthread_mutex_lock(sink->config->lock);
-	}
-	if (sink->config->lag != NULL) {
-		struct timespec ts;
-
-		/* One clock read per batch: the batch becomes visible at once. */
-		clock_gettime(CLOCK_REALTIME, &ts);
-		sink->batch_now_ns = (int64_t) ts.tv_sec * 1000000000 +
-			ts.tv_nsec;
-	}
 	for (i = 0; i < count; i++) {
 		if (go_on > 0) {
-			go_on = handle_message(sink, msgs[i]);
+			go_on = handle_message(engine, msgs[i]);
 		}
-	}
-	if (go_on >= 0) {
-		apply_ttl(sink->config);
-	}
-	if (sink->config->lock != NULL) {
-		pthread_mutex_unlock(sink->config->lock);
-	}
-	for (i = 0; i < count; i++) {
 		bt_message_put_ref(msgs[i]);
 	}
+	if (go_on <= 0) {
+		/* What came before the stop or the error is applied. */
+		if (ultrace_apply_engine_flush(engine, 1) != 0) {
+			go_on = -1;
+		}
+	} else if (ultrace_apply_pipeline_idle(engine->pipeline) &&
+			ultrace_apply_engine_flush(engine, 0) != 0) {
+		/* The applier waits for work: give it what there is. */
+		go_on = -1;
+	}
 	if (go_on < 0) {
-		sink->config->failed = 1;
+		engine->config->failed = 1;
 	}
 	return go_on;
 }

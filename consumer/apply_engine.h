@@ -71,12 +71,23 @@ struct ultrace_apply_engine *ultrace_apply_engine_create(
 void ultrace_apply_engine_destroy(struct ultrace_apply_engine *engine);
 
 /*
- * Apply `count` messages as one batch (under config->lock when set) and
- * put their references. Returns 1 to go on, 0 when the stop instant was
- * passed (config->reached_stop), -1 on error (config->failed, and
- * config->error says why).
+ * Take `count` messages and put their references. Their events are
+ * applied in order (under config->lock when set), on a thread of the
+ * engine's own when the machine has a second CPU: they may not be in the
+ * registry yet when this returns; ultrace_apply_engine_flush() waits.
+ * Returns 1 to go on, 0 when the stop instant was passed
+ * (config->reached_stop; everything before it is applied), -1 on error
+ * (config->failed, and config->error says why).
  */
 int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
 		bt_message_array_const msgs, uint64_t count);
+
+/*
+ * Hand what was taken to the applier; with `wait`, return once it is all
+ * in the registry (call it at the end of the input, before reading the
+ * registry without the lock). Returns 0, or -1 on error (as above).
+ * Destroying the engine flushes too.
+ */
+int ultrace_apply_engine_flush(struct ultrace_apply_engine *engine, int wait);
 
 #endif /* ULTRACE_APPLY_ENGINE_H */

@@ -87,8 +87,16 @@ static bt_component_class_sink_consume_method_status sink_consume(
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
 		break;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+		/* Everything in the registry before the graph says it ended. */
+		if (ultrace_apply_engine_flush(sink->engine, 1) != 0) {
+			goto error;
+		}
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+		/* Live, nothing new: what came is applied while we wait. */
+		if (ultrace_apply_engine_flush(sink->engine, 0) != 0) {
+			goto error;
+		}
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
@@ -100,13 +108,14 @@ static bt_component_class_sink_consume_method_status sink_consume(
 	if (go_on == 0) {
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
 	}
-	if (go_on < 0) {
-		BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
-			bt_self_component_sink_as_self_component(self), "%s",
-			sink->config->error);
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	if (go_on > 0) {
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
 	}
-	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+error:
+	BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
+		bt_self_component_sink_as_self_component(self), "%s",
+		sink->config->error);
+	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
 }
 
 bt_component_class_sink *ultrace_registry_sink_class_create(void)

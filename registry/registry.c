@@ -1054,6 +1054,41 @@ end:
 	return status;
 }
 
+uint64_t ultrace_registry_prefetch_bucket(
+		const struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event)
+{
+	struct contact_key key;
+
+	if (!ultrace_event_kind_has_contact(event->kind)) {
+		return 0;
+	}
+	key_init(registry, &key, event->contact.domain, event->contact.aor,
+		event->contact.contact);
+	if (key.domain == NULL) {
+		return 0;
+	}
+	__builtin_prefetch(&registry->contacts.buckets[key.contact_hash &
+		registry->contacts.mask]);
+	return key.contact_hash;
+}
+
+void ultrace_registry_prefetch_contact(
+		const struct ultrace_registry *registry, uint64_t key)
+{
+	const struct hash_node *node;
+
+	if (key == 0) {
+		return;
+	}
+	/* The bucket may have grown meanwhile: a hint, never a fault. */
+	node = registry->contacts.buckets[key & registry->contacts.mask];
+	if (node != NULL) {
+		__builtin_prefetch(node);
+		__builtin_prefetch((const char *) node + 64);
+	}
+}
+
 void ultrace_registry_note_loss(struct ultrace_registry *registry,
 		uint64_t events, uint64_t packets, int64_t begin_ns,
 		int64_t end_ns)

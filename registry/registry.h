@@ -123,6 +123,19 @@ enum ultrace_registry_status ultrace_registry_apply(
 		const struct ultrace_registry_event *event);
 
 /*
+ * Hints for a caller about to apply a run of events: start loading what
+ * applying `event` will touch, a few events ahead of applying it. The
+ * first (several events ahead) loads the hash bucket and returns the key
+ * to pass to the second (a couple ahead), which loads the contact there.
+ * Neither changes anything; skipping them changes nothing but speed.
+ */
+uint64_t ultrace_registry_prefetch_bucket(
+		const struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event);
+void ultrace_registry_prefetch_contact(
+		const struct ultrace_registry *registry, uint64_t key);
+
+/*
  * The tracer discarded events or packets: counted; the registry turns
  * SUSPECT and a dump running meanwhile cannot make it CONSISTENT again.
  */
