@@ -155,13 +155,10 @@ static bt_component_class_sink_consume_method_status table_finish(
 	char err[1024];
 
 	/*
-	 * The engine is done: destroying it leaves every event it took in
-	 * the registry, whether it applied them as it went or on a thread of
-	 * its own. Only then is the registry read.
+	 * Every event taken is in the registry (the engine may apply them
+	 * on a thread of its own) before the registry is read.
 	 */
-	ultrace_apply_engine_destroy(sink->engine);
-	sink->engine = NULL;
-	if (sink->config.failed) {
+	if (ultrace_apply_engine_flush(sink->engine, 1) != 0) {
 		BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
 			bt_self_component_sink_as_self_component(self), "%s",
 			sink->config.error);
@@ -194,6 +191,13 @@ static bt_component_class_sink_consume_method_status table_consume(
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
 		return table_finish(self, sink);
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+		/* Nothing new (live): what came is applied while we wait. */
+		if (ultrace_apply_engine_flush(sink->engine, 0) != 0) {
+			BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
+				bt_self_component_sink_as_self_component(self),
+				"%s", sink->config.error);
+			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+		}
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
