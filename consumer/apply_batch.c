@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "apply_engine.h"
+#include "apply_config.h"
 
 #define PREFETCH_FAR 8
 #define PREFETCH_NEAR 4

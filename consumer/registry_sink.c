@@ -99,9 +99,14 @@ static bt_component_class_sink_consume_method_status sink_consume(
 		}
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
 	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+		(void) ultrace_apply_engine_flush(sink->engine, 1);
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
 	default:
-		/* The upstream error stays on this thread for the caller. */
+		/*
+		 * The upstream error stays on this thread for the caller, who
+		 * may read the registry next: what came before is applied.
+		 */
+		(void) ultrace_apply_engine_flush(sink->engine, 1);
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
 	}
 	go_on = ultrace_apply_engine_consume(sink->engine, msgs, count);

@@ -1,6 +1,7 @@
 /*
- * hash_table.c: intrusive chained hash table, grown by doubling at a load
- * factor of 1 so lookups stay O(1) on average.
+ * hash_table.c: intrusive chained hash table, grown by doubling at its load
+ * factor (1 unless the holder sets another) so lookups stay O(1) on
+ * average.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -20,6 +21,7 @@ int hash_table_init(struct hash_table *table)
 	}
 	table->mask = HASH_INITIAL_BUCKETS - 1;
 	table->count = 0;
+	table->max_load = 1;
 	ret = 0;
 end:
 	return ret;
@@ -35,10 +37,15 @@ void hash_table_fini(struct hash_table *table)
 static int grow(struct hash_table *table)
 {
 	size_t new_size = (table->mask + 1) * 2;
-	struct hash_node **buckets = calloc(new_size, sizeof(*buckets));
+	struct hash_node **buckets;
 	size_t i;
 	int ret = -1;
 
+	/* Nodes keep 32 bits of their hash: no more buckets than that. */
+	if (new_size > (size_t) UINT32_MAX) {
+		goto end;
+	}
+	buckets = calloc(new_size, sizeof(*buckets));
 	if (buckets == NULL) {
 		goto end;
 	}
@@ -71,7 +78,7 @@ int hash_table_insert(struct hash_table *table, struct hash_node *node)
 	 * A failed grow keeps the table valid, only longer chains: the insert
 	 * still succeeds, so a memory squeeze never loses an entry.
 	 */
-	if (table->count >= table->mask + 1) {
+	if (table->count >= (table->mask + 1) * table->max_load) {
 		(void) grow(table);
 	}
 	b = node->hash & table->mask;
@@ -87,7 +94,7 @@ struct hash_node *hash_table_lookup(const struct hash_table *table,
 	struct hash_node *node = table->buckets[hash & table->mask];
 
 	while (node != NULL) {
-		if (node->hash == hash && match(node, key)) {
+		if (node->hash == (uint32_t) hash && match(node, key)) {
 			break;
 		}
 		node = node->next;

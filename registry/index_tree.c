@@ -152,7 +152,7 @@ void index_tree_remove(struct index_tree *tree, struct index_tree_node *node)
 }
 
 struct index_tree_node *index_tree_find(const struct index_tree *tree,
-		uint64_t key)
+		uint32_t key)
 {
 	struct index_tree_node *n = tree->root;
 
@@ -163,7 +163,7 @@ struct index_tree_node *index_tree_find(const struct index_tree *tree,
 }
 
 struct index_tree_node *index_tree_find_ge(const struct index_tree *tree,
-		uint64_t key)
+		uint32_t key)
 {
 	struct index_tree_node *n = tree->root;
 	struct index_tree_node *best = NULL;
@@ -185,7 +185,7 @@ struct index_tree_node *index_tree_find_ge(const struct index_tree *tree,
 struct index_tree_node *index_tree_next(const struct index_tree *tree,
 		const struct index_tree_node *node)
 {
-	if (node->key == UINT64_MAX) {
+	if (node->key == UINT32_MAX) {
 		return NULL;
 	}
 	return index_tree_find_ge(tree, node->key + 1);

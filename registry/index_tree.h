@@ -1,5 +1,5 @@
 /*
- * index_tree.h: an intrusive AVL tree keyed by a 64-bit index, for the
+ * index_tree.h: an intrusive AVL tree keyed by a 32-bit index, for the
  * ordered walks SNMP GETNEXT needs (seek in O(log n)).
  * No SNMP, no babeltrace2, no registry logic.
  *
@@ -14,8 +14,8 @@
 struct index_tree_node {
 	struct index_tree_node *left;
 	struct index_tree_node *right;
-	uint64_t key;
-	int height;
+	uint32_t key;
+	int32_t height;
 };
 
 struct index_tree {
@@ -30,10 +30,10 @@ int index_tree_insert(struct index_tree *tree, struct index_tree_node *node);
 void index_tree_remove(struct index_tree *tree, struct index_tree_node *node);
 
 struct index_tree_node *index_tree_find(const struct index_tree *tree,
-		uint64_t key);
+		uint32_t key);
 /* The node with the smallest key >= `key`, or NULL. */
 struct index_tree_node *index_tree_find_ge(const struct index_tree *tree,
-		uint64_t key);
+		uint32_t key);
 /* The node with the smallest key > `node`'s, or NULL. */
 struct index_tree_node *index_tree_next(const struct index_tree *tree,
 		const struct index_tree_node *node);

@@ -19,45 +19,65 @@
 #include "hash_table.h"
 #include "index_tree.h"
 
-/* contact, display_name, received, path, user_agent, callid, ruid,
- * instance, socket: the contact's own strings (domain/AOR are its user's). */
+/*
+ * A contact's strings (domain/AOR are its user's): contact, display_name,
+ * received, path, callid, ruid, instance are its own, inline; user_agent
+ * and socket, which a registrar's contacts mostly share (a few sockets, a
+ * few kinds of phone), are kept once each with a count of their users.
+ */
 #define CONTACT_STRING_FIELDS 9
+#define INLINE_FIELDS 7
+#define SHARED_FIELDS 2
 /* A contact's strings, NULs included, take at most this many bytes. */
 #define CONTACT_DATA_MAX UINT16_MAX
 
 struct ultrace_registry_user {
 	struct hash_node hnode;          /* by (domain, AOR) */
-	struct index_tree_node tnode;    /* by user index */
-	struct ultrace_registry_contact *first;  /* contact-index order */
-	struct ultrace_registry_contact *last;
 	uint32_t contact_count;
-	uint32_t next_contact_index;
+	struct index_tree_node tnode;    /* by user index */
+	/* Contact-index order; first->prev is the last (a ring backwards). */
+	struct ultrace_registry_contact *first;
 	struct registry_domain *domain;  /* shared by its users */
+	uint32_t next_contact_index;
 	uint32_t aor_len;
 	char aor[];                      /* NUL-terminated */
 };
 
 struct ultrace_registry_contact {
 	struct hash_node hnode;          /* by (domain, AOR, contact URI) */
+	uint32_t index;
 	struct ultrace_registry_user *user;
-	struct ultrace_registry_contact *prev;
+	struct ultrace_registry_contact *prev;   /* the first's: the last */
 	struct ultrace_registry_contact *next;
 	/* key: `expires` (queued in the expiry wheel while > 0). */
 	struct expiry_wheel_node enode;
 	int64_t last_modified;
-	int64_t last_event_ns;
-	uint32_t index;
-	uint32_t dump_mark;              /* generation of the last dump */
+	/*
+	 * The dump generation when an event last set it: a dump's sweep
+	 * spares what was listed or touched since the dump began.
+	 */
+	uint32_t mark;
 	int32_t cseq;
 	int32_t q;
 	uint32_t flags;
 	uint32_t cflags;
 	uint32_t methods;
 	uint32_t reg_id;
-	uint16_t cap;                    /* bytes of data[] */
-	/* String i is data[start(i) .. end[i] - 1), NUL at end[i] - 1. */
-	uint16_t end[CONTACT_STRING_FIELDS];
+	struct shared_str *shared[SHARED_FIELDS]; /* NULL: empty */
+	/*
+	 * String i is data[start(i) .. end[i] - 1), NUL at end[i] - 1; data[]
+	 * holds end[INLINE_FIELDS - 1] bytes.
+	 */
+	uint16_t end[INLINE_FIELDS];
 	char data[];
+};
+
+/* A string several contacts hold, once. */
+struct shared_str {
+	struct hash_node hnode;
+	uint32_t refs;
+	uint32_t len;
+	char s[];                        /* NUL-terminated */
 };
 
 /*
@@ -75,6 +95,7 @@ struct registry_domain {
 struct ultrace_registry {
 	struct hash_table users;
 	struct hash_table contacts;
+	struct hash_table shared;        /* struct shared_str by content */
 	struct index_tree user_tree;
 	struct expiry_wheel expiry;      /* contacts by `expires` */
 	int64_t ttl_deadline_s;          /* latest ultrace_registry_expire() */
@@ -209,7 +230,13 @@ struct ultrace_registry *ultrace_registry_create(void)
 	if (hash_table_init(&registry->users) != 0) {
 		goto error_free;
 	}
+	/* Users are sought on a contact's first event only: longer chains. */
+	registry->users.max_load = 2;
 	if (hash_table_init(&registry->contacts) != 0) {
+		goto error_users;
+	}
+	if (hash_table_init(&registry->shared) != 0) {
+		hash_table_fini(&registry->contacts);
 		goto error_users;
 	}
 	index_tree_init(&registry->user_tree);
@@ -226,14 +253,85 @@ error:
 	return NULL;
 }
 
-static void user_free(struct ultrace_registry_user *user)
+static struct ultrace_str shared_s(const struct shared_str *p)
+{
+	struct ultrace_str s = { "", 0 };
+
+	if (p != NULL) {
+		s.s = p->s;
+		s.len = p->len;
+	}
+	return s;
+}
+
+static int shared_match(const struct hash_node *node, const void *key)
+{
+	return str_eq(shared_s((const struct shared_str *) node),
+		*(const struct ultrace_str *) key);
+}
+
+/* One more holder of `s`: *out (NULL for ""). 0, or -1: no memory. */
+static int shared_get(struct ultrace_registry *registry, struct ultrace_str s,
+		struct shared_str **out)
+{
+	uint64_t hash;
+	struct shared_str *p;
+
+	*out = NULL;
+	if (s.len == 0) {
+		return 0;
+	}
+	hash = key_hash(UINT64_C(0x2545f4914f6cdd1d), s);
+	p = (struct shared_str *) hash_table_lookup(&registry->shared, hash,
+		shared_match, &s);
+	if (p == NULL) {
+		if (s.len >= UINT32_MAX) {
+			return -1;
+		}
+		p = malloc(sizeof(*p) + s.len + 1);
+		if (p == NULL) {
+			return -1;
+		}
+		memcpy(p->s, s.s, s.len);
+		p->s[s.len] = '\0';
+		p->len = (uint32_t) s.len;
+		p->refs = 0;
+		p->hnode.hash = (uint32_t) hash;
+		hash_table_insert(&registry->shared, &p->hnode);
+	}
+	p->refs++;
+	*out = p;
+	return 0;
+}
+
+static void shared_put(struct ultrace_registry *registry, struct shared_str *p)
+{
+	if (p != NULL && --p->refs == 0) {
+		hash_table_remove(&registry->shared, &p->hnode);
+		free(p);
+	}
+}
+
+static void contact_free(struct ultrace_registry *registry,
+		struct ultrace_registry_contact *contact)
+{
+	int j;
+
+	for (j = 0; j < SHARED_FIELDS; j++) {
+		shared_put(registry, contact->shared[j]);
+	}
+	free(contact);
+}
+
+static void user_free(struct ultrace_registry *registry,
+		struct ultrace_registry_user *user)
 {
 	struct ultrace_registry_contact *c = user->first;
 
 	while (c != NULL) {
 		struct ultrace_registry_contact *next = c->next;
 
-		free(c);
+		contact_free(registry, c);
 		c = next;
 	}
 	free(user);
@@ -259,8 +357,9 @@ void ultrace_registry_destroy(struct ultrace_registry *registry)
 	/* Detach users one by one: the tree has no post-order iterator. */
 	while ((node = index_tree_first(&registry->user_tree)) != NULL) {
 		index_tree_remove(&registry->user_tree, node);
-		user_free(user_of_tnode(node));
+		user_free(registry, user_of_tnode(node));
 	}
+	hash_table_fini(&registry->shared);
 	hash_table_fini(&registry->contacts);
 	hash_table_fini(&registry->users);
 	while (registry->domain_count > 0) {
@@ -434,7 +533,7 @@ static struct ultrace_registry_user *user_create(
 		return NULL;
 	}
 	registry->next_user_index++;
-	user->hnode.hash = key->user_hash;
+	user->hnode.hash = (uint32_t) key->user_hash;
 	hash_table_insert(&registry->users, &user->hnode);
 	registry->stats.users++;
 	registry->stats.users_created++;
@@ -448,10 +547,10 @@ static void user_remove(struct ultrace_registry *registry,
 	hash_table_remove(&registry->users, &user->hnode);
 	domain_put_ref(registry, user->domain);
 	registry->stats.users--;
-	user_free(user);
+	user_free(registry, user);
 }
 
-/* The event's nine contact strings, in data[] order. */
+/* The event's nine contact strings: data[] order, then the shared ones. */
 static void contact_inputs(const struct ultrace_contact *src,
 		struct ultrace_str in[CONTACT_STRING_FIELDS])
 {
@@ -461,10 +560,10 @@ static void contact_inputs(const struct ultrace_contact *src,
 	in[1] = src->display_name;
 	in[2] = src->received;
 	in[3] = src->path;
-	in[4] = src->user_agent;
-	in[5] = src->callid;
-	in[6] = src->ruid;
-	in[7] = src->instance;
+	in[4] = src->callid;
+	in[5] = src->ruid;
+	in[6] = src->instance;
+	in[7] = src->user_agent;
 	in[8] = src->socket;
 	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
 		in[i] = str_or_empty(in[i]);
@@ -481,7 +580,9 @@ static size_t contact_data_size(const struct ultrace_str in[])
 		if (in[i].len >= CONTACT_DATA_MAX) {
 			return 0;
 		}
-		total += in[i].len + 1;
+		if (i < INLINE_FIELDS) {
+			total += in[i].len + 1;
+		}
 	}
 	return total > CONTACT_DATA_MAX ? 0 : total;
 }
@@ -491,10 +592,10 @@ static int contact_holds(const struct ultrace_registry_contact *contact,
 		const struct ultrace_str in[])
 {
 	const char *lo = contact->data;
-	const char *hi = contact->data + contact->cap;
+	const char *hi = contact->data + contact->end[INLINE_FIELDS - 1];
 	int i;
 
-	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
+	for (i = 0; i < INLINE_FIELDS; i++) {
 		if (in[i].s + in[i].len > lo && in[i].s < hi) {
 			return 1;
 		}
@@ -502,15 +603,41 @@ static int contact_holds(const struct ultrace_registry_contact *contact,
 	return 0;
 }
 
-/* Write the numbers and strings of `src` (data[] is big enough). */
-static void contact_write(struct ultrace_registry_contact *contact,
+/*
+ * Write the numbers and strings of `src` (data[] is big enough). Returns
+ * 0, or -1 when memory ran out (the contact is unchanged).
+ */
+static int contact_write(struct ultrace_registry *registry,
+		struct ultrace_registry_contact *contact,
 		const struct ultrace_contact *src,
 		const struct ultrace_str in[])
 {
+	struct shared_str *fresh[SHARED_FIELDS];
 	uint16_t at = 0;
 	int i;
+	int j;
 
-	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
+	for (j = 0; j < SHARED_FIELDS; j++) {
+		fresh[j] = contact->shared[j];
+		if (str_eq(shared_s(fresh[j]), in[INLINE_FIELDS + j])) {
+			continue;
+		}
+		if (shared_get(registry, in[INLINE_FIELDS + j], &fresh[j]) != 0) {
+			while (j-- > 0) {
+				if (fresh[j] != contact->shared[j]) {
+					shared_put(registry, fresh[j]);
+				}
+			}
+			return -1;
+		}
+	}
+	for (j = 0; j < SHARED_FIELDS; j++) {
+		if (fresh[j] != contact->shared[j]) {
+			shared_put(registry, contact->shared[j]);
+			contact->shared[j] = fresh[j];
+		}
+	}
+	for (i = 0; i < INLINE_FIELDS; i++) {
 		memcpy(contact->data + at, in[i].s, in[i].len);
 		at = (uint16_t) (at + in[i].len);
 		contact->data[at++] = '\0';
@@ -524,6 +651,7 @@ static void contact_write(struct ultrace_registry_contact *contact,
 	contact->cflags = src->cflags;
 	contact->methods = src->methods;
 	contact->reg_id = src->reg_id;
+	return 0;
 }
 
 static struct ultrace_registry_contact *contact_alloc(size_t data_size)
@@ -533,7 +661,6 @@ static struct ultrace_registry_contact *contact_alloc(size_t data_size)
 
 	if (contact != NULL) {
 		memset(contact, 0, sizeof(*contact));
-		contact->cap = (uint16_t) data_size;
 		expiry_wheel_node_init(&contact->enode);
 	}
 	return contact;
@@ -554,8 +681,14 @@ static int contact_values_equal(
 			contact->reg_id != b->reg_id) {
 		return 0;
 	}
-	for (i = 0; i < CONTACT_STRING_FIELDS; i++) {
+	for (i = 0; i < INLINE_FIELDS; i++) {
 		if (!str_eq(contact_str(contact, i), in[i])) {
+			return 0;
+		}
+	}
+	for (i = 0; i < SHARED_FIELDS; i++) {
+		if (!str_eq(shared_s(contact->shared[i]),
+				in[INLINE_FIELDS + i])) {
 			return 0;
 		}
 	}
@@ -592,15 +725,18 @@ static void contact_relocate(struct ultrace_registry *registry,
 
 	hash_table_remove(&registry->contacts, &old->hnode);
 	hash_table_insert(&registry->contacts, &fresh->hnode);
-	if (old->prev != NULL) {
-		old->prev->next = fresh;
-	} else {
+	if (user->first == old) {
 		user->first = fresh;
+	} else {
+		old->prev->next = fresh;
 	}
 	if (old->next != NULL) {
 		old->next->prev = fresh;
 	} else {
-		user->last = fresh;
+		user->first->prev = fresh;
+	}
+	if (fresh->prev == old) {
+		fresh->prev = fresh;             /* it was alone */
 	}
 	if (expiry_wheel_node_is_queued(&old->enode)) {
 		expiry_wheel_move(&old->enode, &fresh->enode);
@@ -620,19 +756,25 @@ static struct ultrace_registry_contact *contact_update(
 		const struct ultrace_contact *src, const struct ultrace_str in[],
 		size_t size)
 {
-	if (size > contact->cap || contact_holds(contact, in)) {
+	/* Strings that shrank leave their tail unused until a move. */
+	if (size > contact->end[INLINE_FIELDS - 1] ||
+			contact_holds(contact, in)) {
 		struct ultrace_registry_contact *fresh = contact_alloc(size);
 
 		if (fresh == NULL) {
 			return NULL;
 		}
 		memcpy(fresh, contact, offsetof(struct ultrace_registry_contact,
-			cap));
-		contact_write(fresh, src, in);
+			end));
+		/* The shared strings' references move with the header. */
+		if (contact_write(registry, fresh, src, in) != 0) {
+			free(fresh);
+			return NULL;
+		}
 		contact_relocate(registry, contact, fresh);
 		contact = fresh;
-	} else {
-		contact_write(contact, src, in);
+	} else if (contact_write(registry, contact, src, in) != 0) {
+		return NULL;
 	}
 	contact_track_expiry(registry, contact);
 	return contact;
@@ -651,18 +793,22 @@ static struct ultrace_registry_contact *contact_create(
 		return NULL;
 	}
 	contact->user = user;
-	contact_write(contact, values, in);
+	if (contact_write(registry, contact, values, in) != 0) {
+		free(contact);
+		return NULL;
+	}
 	contact_track_expiry(registry, contact);
 	contact->index = user->next_contact_index++;
-	contact->prev = user->last;
-	if (user->last != NULL) {
-		user->last->next = contact;
-	} else {
+	contact->next = NULL;
+	if (user->first == NULL) {
 		user->first = contact;
+	} else {
+		contact->prev = user->first->prev;
+		contact->prev->next = contact;
 	}
-	user->last = contact;
+	user->first->prev = contact;
 	user->contact_count++;
-	contact->hnode.hash = key->contact_hash;
+	contact->hnode.hash = (uint32_t) key->contact_hash;
 	hash_table_insert(&registry->contacts, &contact->hnode);
 	registry->stats.contacts++;
 	return contact;
@@ -677,19 +823,22 @@ static void contact_remove(struct ultrace_registry *registry,
 	if (expiry_wheel_node_is_queued(&contact->enode)) {
 		expiry_wheel_remove(&registry->expiry, &contact->enode);
 	}
-	if (contact->prev != NULL) {
-		contact->prev->next = contact->next;
-	} else {
+	if (user->first == contact) {
 		user->first = contact->next;
-	}
-	if (contact->next != NULL) {
-		contact->next->prev = contact->prev;
+		if (user->first != NULL) {
+			user->first->prev = contact->prev;
+		}
 	} else {
-		user->last = contact->prev;
+		contact->prev->next = contact->next;
+		if (contact->next != NULL) {
+			contact->next->prev = contact->prev;
+		} else {
+			user->first->prev = contact->prev;
+		}
 	}
 	user->contact_count--;
 	registry->stats.contacts--;
-	free(contact);
+	contact_free(registry, contact);
 	if (user->contact_count == 0) {
 		user_remove(registry, user);
 	}
@@ -828,7 +977,7 @@ static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 		*created = 1;
 		*changed = 1;
 	}
-	contact->last_event_ns = event->time_ns;
+	contact->mark = registry->dump_generation;
 	*out = contact;
 	return ULTRACE_REGISTRY_STATUS_OK;
 }
@@ -924,7 +1073,6 @@ static enum ultrace_registry_status dump_contact(
 		registry->stats.dump_repaired++;
 	}
 	if (in_dump) {
-		contact->dump_mark = registry->dump_generation;
 		registry->dump_seen++;
 	}
 	return status;
@@ -944,9 +1092,7 @@ static void dump_sweep(struct ultrace_registry *registry)
 		while (c != NULL) {
 			struct ultrace_registry_contact *next = c->next;
 
-			if (c->dump_mark != registry->dump_generation &&
-					c->last_event_ns <
-						registry->dump_begin_ns) {
+			if (c->mark != registry->dump_generation) {
 				registry->stats.dump_removed++;
 				/* May free `user`: next_user is already known. */
 				contact_remove(registry, c);
@@ -1294,11 +1440,11 @@ const struct ultrace_contact *ultrace_registry_contact_get_values(
 	out->display_name = contact_str(contact, 1);
 	out->received = contact_str(contact, 2);
 	out->path = contact_str(contact, 3);
-	out->user_agent = contact_str(contact, 4);
-	out->callid = contact_str(contact, 5);
-	out->ruid = contact_str(contact, 6);
-	out->instance = contact_str(contact, 7);
-	out->socket = contact_str(contact, 8);
+	out->callid = contact_str(contact, 4);
+	out->ruid = contact_str(contact, 5);
+	out->instance = contact_str(contact, 6);
+	out->user_agent = shared_s(contact->shared[0]);
+	out->socket = shared_s(contact->shared[1]);
 	out->cseq = contact->cseq;
 	out->q = contact->q;
 	out->expires = contact->enode.key;
@@ -1310,11 +1456,6 @@ const struct ultrace_contact *ultrace_registry_contact_get_values(
 	return out;
 }
 
-int64_t ultrace_registry_contact_get_last_event_ns(
-		const struct ultrace_registry_contact *contact)
-{
-	return contact->last_event_ns;
-}
 
 const char *ultrace_event_kind_name(enum ultrace_event_kind kind)
 {

@@ -243,9 +243,6 @@ const struct ultrace_contact *ultrace_registry_contact_get_values(
 #define ultrace_registry_contact_values(contact) \
 	ultrace_registry_contact_get_values((contact), \
 		&(struct ultrace_contact) { .cseq = 0 })
-/* Trace time of the last event that set this contact. */
-int64_t ultrace_registry_contact_get_last_event_ns(
-		const struct ultrace_registry_contact *contact);
 
 const char *ultrace_event_kind_name(enum ultrace_event_kind kind);
 /* Non-zero for the kinds that carry contact fields (and need AOR, URI). */

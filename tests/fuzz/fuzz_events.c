@@ -319,8 +319,6 @@ static void apply_event(struct ultrace_registry *registry,
 			"upsert: status %d", (int) status);
 		FUZZ_CHECK(after != NULL, "an upserted contact is missing");
 		check_values(ultrace_registry_contact_values(after), c);
-		FUZZ_CHECK(ultrace_registry_contact_get_last_event_ns(after) ==
-			event->time_ns, "the contact's event time");
 		user = ultrace_registry_contact_borrow_user(after);
 		if (user_before != NULL) {
 			FUZZ_CHECK(user == user_before &&

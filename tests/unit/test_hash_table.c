@@ -39,7 +39,8 @@ static struct item *lookup(const struct hash_table *table, uint64_t hash,
 /* Few distinct hashes, all in bucket 0: every lookup walks one chain. */
 static uint64_t colliding_hash(uint32_t key)
 {
-	return (uint64_t) (key % COLLIDING_HASHES) << 40;
+	/* Above the bucket bits of a small table, within the 32 kept. */
+	return (uint64_t) (key % COLLIDING_HASHES) << 24;
 }
 
 static uint64_t spread_hash(uint32_t key)

@@ -20,7 +20,7 @@
 
 /* The reference: the keys present, sorted. */
 struct model {
-	uint64_t keys[SLOTS];
+	uint32_t keys[SLOTS];
 	size_t count;
 };
 
@@ -243,13 +243,13 @@ static void test_extremes(void)
 {
 	struct index_tree tree;
 	struct index_tree_node lo = { .key = 0 };
-	struct index_tree_node hi = { .key = UINT64_MAX };
+	struct index_tree_node hi = { .key = UINT32_MAX };
 	struct index_tree_node mid = { .key = 1000 };
 	struct index_tree_node dup = { .key = 1000 };
 	struct index_tree_node absent = { .key = 7 };
 
 	index_tree_init(&tree);
-	is_int(index_tree_insert(&tree, &hi), 0, "insert key UINT64_MAX");
+	is_int(index_tree_insert(&tree, &hi), 0, "insert key UINT32_MAX");
 	is_int(index_tree_insert(&tree, &lo), 0, "insert key 0");
 	is_int(index_tree_insert(&tree, &mid), 0, "insert key 1000");
 	is_int(index_tree_insert(&tree, &dup), -1,
@@ -260,14 +260,14 @@ static void test_extremes(void)
 	ok(index_tree_find_ge(&tree, 0) == &lo, "find_ge(0) is key 0");
 	ok(index_tree_find_ge(&tree, 1) == &mid, "find_ge(1) is key 1000");
 	ok(index_tree_find_ge(&tree, 1001) == &hi,
-		"find_ge(1001) is key UINT64_MAX");
+		"find_ge(1001) is key UINT32_MAX");
 	ok(index_tree_next(&tree, &hi) == NULL,
-		"next of key UINT64_MAX is NULL (no wrap to 0)");
+		"next of key UINT32_MAX is NULL (no wrap to 0)");
 	index_tree_remove(&tree, &absent);
 	is_int(tree.count, 3, "removing an absent key changes nothing");
 	index_tree_remove(&tree, &hi);
 	ok(index_tree_find_ge(&tree, 1001) == NULL && tree.count == 2,
-		"after removing UINT64_MAX, find_ge past the max is NULL");
+		"after removing UINT32_MAX, find_ge past the max is NULL");
 	index_tree_remove(&tree, &lo);
 	index_tree_remove(&tree, &mid);
 	ok(tree.count == 0 && tree.root == NULL,
@@ -400,7 +400,7 @@ static void test_random(void)
 			/* 0, past the max, and random keys on and between. */
 			ge_err |= check_ge(&tree, &m, 0);
 			ge_err |= check_ge(&tree, &m, SLOTS * KEY_STEP);
-			ge_err |= check_ge(&tree, &m, UINT64_MAX);
+			ge_err |= check_ge(&tree, &m, UINT32_MAX);
 			if (m.count > 0) {
 				ge_err |= check_ge(&tree, &m,
 					m.keys[m.count - 1]);
