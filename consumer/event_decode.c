@@ -41,6 +41,8 @@ struct class_entry {
 	const bt_event_class *event_class;   /* a reference we hold */
 	int ultrace;                         /* 0: other provider */
 	enum ultrace_event_kind kind;
+	int has_clock;                       /* its stream class has one */
+	uint32_t is_signed;                  /* bit f: field f is signed */
 	uint64_t index[F_COUNT];
 };
 
@@ -211,7 +213,15 @@ static enum ultrace_decode_status class_resolve(struct class_entry *entry,
 			return ULTRACE_DECODE_MALFORMED;
 		}
 		entry->index[f] = m;
+		if (bt_field_class_type_is(bt_field_class_get_type(
+				bt_field_class_structure_member_borrow_field_class_const(
+					member)),
+				BT_FIELD_CLASS_TYPE_SIGNED_INTEGER)) {
+			entry->is_signed |= BIT(f);
+		}
 	}
+	entry->has_clock = bt_stream_class_borrow_default_clock_class_const(
+		bt_event_class_borrow_stream_class_const(ec)) != NULL;
 	entry->ultrace = 1;
 	return ULTRACE_DECODE_OK;
 }
@@ -228,14 +238,15 @@ static struct ultrace_str get_str(const bt_field *payload, uint64_t index)
 	return s;
 }
 
-static int64_t get_int(const bt_field *payload, uint64_t index)
+/* Field f, whose signedness the class told (checked once per class). */
+static int64_t get_int(const struct class_entry *entry,
+		const bt_field *payload, int f)
 {
 	const bt_field *field =
 		bt_field_structure_borrow_member_field_by_index_const(payload,
-			index);
+			entry->index[f]);
 
-	if (bt_field_class_type_is(bt_field_get_class_type(field),
-			BT_FIELD_CLASS_TYPE_SIGNED_INTEGER)) {
+	if (entry->is_signed & BIT(f)) {
 		return bt_field_integer_signed_get_value(field);
 	}
 	return (int64_t) bt_field_integer_unsigned_get_value(field);
@@ -255,26 +266,24 @@ static void decode_contact(const struct class_entry *entry,
 	for (f = 0; f < F_STRING_COUNT; f++) {
 		*strs[f] = get_str(payload, entry->index[f]);
 	}
-	c->cseq = (int32_t) get_int(payload, entry->index[F_CSEQ]);
-	c->q = (int32_t) get_int(payload, entry->index[F_Q]);
-	c->expires = get_int(payload, entry->index[F_EXPIRES]);
-	c->last_modified = get_int(payload, entry->index[F_LAST_MODIFIED]);
-	c->flags = (uint32_t) get_int(payload, entry->index[F_FLAGS]);
-	c->cflags = (uint32_t) get_int(payload, entry->index[F_CFLAGS]);
-	c->methods = (uint32_t) get_int(payload, entry->index[F_METHODS]);
-	c->reg_id = (uint32_t) get_int(payload, entry->index[F_REG_ID]);
-	out->truncated = (uint32_t) get_int(payload,
-		entry->index[F_TRUNCATED]);
+	c->cseq = (int32_t) get_int(entry, payload, F_CSEQ);
+	c->q = (int32_t) get_int(entry, payload, F_Q);
+	c->expires = get_int(entry, payload, F_EXPIRES);
+	c->last_modified = get_int(entry, payload, F_LAST_MODIFIED);
+	c->flags = (uint32_t) get_int(entry, payload, F_FLAGS);
+	c->cflags = (uint32_t) get_int(entry, payload, F_CFLAGS);
+	c->methods = (uint32_t) get_int(entry, payload, F_METHODS);
+	c->reg_id = (uint32_t) get_int(entry, payload, F_REG_ID);
+	out->truncated = (uint32_t) get_int(entry, payload, F_TRUNCATED);
 }
 
 static enum ultrace_decode_status event_time(const bt_message *msg,
-		const bt_event *event, int64_t *ns, char *err, size_t errlen)
+		const struct class_entry *entry, const bt_event *event,
+		int64_t *ns, char *err, size_t errlen)
 {
-	const bt_stream_class *sc =
-		bt_stream_borrow_class_const(bt_event_borrow_stream_const(event));
 	const bt_clock_snapshot *snap;
 
-	if (bt_stream_class_borrow_default_clock_class_const(sc) == NULL) {
+	if (!entry->has_clock) {
 		snprintf(err, errlen, "event %s has no timestamp (its stream "
 			"class has no clock)",
 			bt_event_class_get_name(bt_event_borrow_class_const(
@@ -354,18 +363,17 @@ enum ultrace_decode_status ultrace_event_decode(
 	}
 	memset(out, 0, sizeof(*out));
 	out->kind = entry->kind;
-	status = event_time(msg, event, &out->time_ns, err, errlen);
+	status = event_time(msg, entry, event, &out->time_ns, err, errlen);
 	if (status != ULTRACE_DECODE_OK) {
 		return status;
 	}
 	payload = bt_event_borrow_payload_field_const(event);
 	if (entry->index[F_DUMP_ID] != UINT64_MAX) {
-		out->dump_id = (uint64_t) get_int(payload,
-			entry->index[F_DUMP_ID]);
+		out->dump_id = (uint64_t) get_int(entry, payload, F_DUMP_ID);
 	}
 	if (entry->index[F_CONTACTS] != UINT64_MAX) {
-		out->dump_contacts = (uint64_t) get_int(payload,
-			entry->index[F_CONTACTS]);
+		out->dump_contacts = (uint64_t) get_int(entry, payload,
+			F_CONTACTS);
 	}
 	if (entry->index[F_AOR] != UINT64_MAX) {
 		decode_contact(entry, payload, out);

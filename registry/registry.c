@@ -349,15 +349,21 @@ static struct ultrace_registry_user *user_of_tnode(
 
 void ultrace_registry_destroy(struct ultrace_registry *registry)
 {
-	struct index_tree_node *node;
+	size_t b;
 
 	if (registry == NULL) {
 		return;
 	}
-	/* Detach users one by one: the tree has no post-order iterator. */
-	while ((node = index_tree_first(&registry->user_tree)) != NULL) {
-		index_tree_remove(&registry->user_tree, node);
-		user_free(registry, user_of_tnode(node));
+	/* Every user is on one hash chain: free them there, no tree work. */
+	for (b = 0; b <= registry->users.mask; b++) {
+		struct hash_node *node = registry->users.buckets[b];
+
+		while (node != NULL) {
+			struct hash_node *next = node->next;
+
+			user_free(registry, (struct ultrace_registry_user *) node);
+			node = next;
+		}
 	}
 	hash_table_fini(&registry->shared);
 	hash_table_fini(&registry->contacts);
