@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,15 @@ static int read_in_child(const char *trace_dir, uint64_t memory_limit)
 	}
 	if (WIFEXITED(status)) {
 		return WEXITSTATUS(status);
+	}
+	if (WTERMSIG(status) == SIGPIPE) {
+		/*
+		 * The reader of our output went away (`| head`): not the
+		 * trace's fault. End as a filter does, by the same signal.
+		 */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		return EXIT_OUTPUT_ERROR;
 	}
 	/* ru_maxrss is in KiB. A peak near the limit: memory ran out. */
 	peak = (uint64_t) usage.ru_maxrss * 1024;
