@@ -4,12 +4,16 @@
  * trace -> flt.utils.muxer -> a simple sink that decodes each event with
  * ultrace_event_decode(), as ultrace-replay's engine does, and deep-copies
  * it, its strings into an arena); then the whole array is applied to a
- * fresh registry R times by registry_floor_apply() (ultrace_registry_apply()
- * per event, the TTL after each of babeltrace2's batches, as
- * apply_engine.c does), each pass timed with CLOCK_PROCESS_CPUTIME_ID.
- * registry_floor_apply() is a function of its own so that
- * `valgrind --tool=callgrind --toggle-collect=registry_floor_apply` counts
- * just it. Benchmark only (bench/run); not a test.
+ * fresh registry R times by registry_floor_apply(): ultrace_registry_apply()
+ * per event, in batches of ULTRACE_APPLY_BATCH_ITEMS with the TTL after
+ * each, as apply_batch.c applies them; registry_floor_apply_prefetch()
+ * also gives the registry apply_batch.c's hints (the hash bucket of the
+ * event PREFETCH_FAR ahead, the contact of the one PREFETCH_NEAR ahead).
+ * Each pass is timed with CLOCK_PROCESS_CPUTIME_ID. Both are functions of
+ * their own so that `valgrind --tool=callgrind
+ * --toggle-collect=registry_floor_apply` counts just the passes (and
+ * callgrind_annotate --inclusive=yes tells the two apart). Benchmark only
+ * (bench/run); not a test.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -24,6 +28,7 @@
 
 #include <babeltrace2/babeltrace.h>
 
+#include "apply_batch.h"
 #include "event_decode.h"
 #include "registry.h"
 #include "registry_print.h"
@@ -44,15 +49,15 @@ struct arena_chunk {
 };
 #define ARENA_CHUNK (64u << 20)
 
+/* apply_batch.c's hint distances, in events ahead. */
+#define PREFETCH_FAR 8
+#define PREFETCH_NEAR 4
+
 /* The trace, decoded: what registry_floor_apply() applies. */
 struct floor_trace {
 	struct ultrace_registry_event *events;
 	size_t count;
 	size_t capacity;
-	/* Events applied at the end of each batch that held any. */
-	size_t *batch_end;
-	size_t batch_count;
-	size_t batch_capacity;
 	struct arena_chunk *arena;
 	uint64_t arena_bytes;
 	uint64_t discarded;     /* tracer discard reports seen (not applied) */
@@ -66,8 +71,13 @@ struct loader {
 	char error[1024];
 };
 
-/* Applies `trace` to `registry`; returns the events that ran out of memory. */
+/*
+ * Apply `trace` to `registry`, TTL grace `grace_s` (< 0: none); return the
+ * events that ran out of memory. The second with the registry's hints.
+ */
 uint64_t registry_floor_apply(struct ultrace_registry *registry,
+		const struct floor_trace *trace, int64_t grace_s);
+uint64_t registry_floor_apply_prefetch(struct ultrace_registry *registry,
 		const struct floor_trace *trace, int64_t grace_s);
 
 static char *arena_copy(struct floor_trace *t, struct ultrace_str s)
@@ -146,22 +156,6 @@ static int trace_append(struct floor_trace *t,
 	return 0;
 }
 
-static int batch_append(struct floor_trace *t)
-{
-	if (t->batch_count == t->batch_capacity) {
-		size_t cap = t->batch_capacity ? t->batch_capacity * 2 : 4096;
-		void *p = realloc(t->batch_end, cap * sizeof(*t->batch_end));
-
-		if (p == NULL) {
-			return -1;
-		}
-		t->batch_end = p;
-		t->batch_capacity = cap;
-	}
-	t->batch_end[t->batch_count++] = t->count;
-	return 0;
-}
-
 static void trace_fini(struct floor_trace *t)
 {
 	while (t->arena != NULL) {
@@ -171,7 +165,6 @@ static void trace_fini(struct floor_trace *t)
 		t->arena = next;
 	}
 	free(t->events);
-	free(t->batch_end);
 }
 
 static int load_message(struct loader *l, const bt_message *msg)
@@ -229,7 +222,6 @@ static bt_graph_simple_sink_component_consume_func_status loader_consume(
 	bt_message_array_const msgs;
 	uint64_t count = 0;
 	uint64_t i;
-	size_t before = l->trace->count;
 	int ret = 0;
 
 	switch (bt_message_iterator_next(iterator, &msgs, &count)) {
@@ -249,13 +241,6 @@ static bt_graph_simple_sink_component_consume_func_status loader_consume(
 			ret = load_message(l, msgs[i]);
 		}
 		bt_message_put_ref(msgs[i]);
-	}
-	/* apply_engine.c expires by TTL once per batch: keep its batches. */
-	if (ret == 0 && l->trace->count > before &&
-			batch_append(l->trace) != 0) {
-		snprintf(l->error, sizeof(l->error), "out of memory");
-		l->failed = EXIT_NOMEM;
-		ret = -1;
 	}
 	return ret == 0 ? BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_OK :
 		BT_GRAPH_SIMPLE_SINK_COMPONENT_CONSUME_FUNC_STATUS_ERROR;
@@ -419,19 +404,43 @@ end:
 	return ret;
 }
 
-uint64_t registry_floor_apply(struct ultrace_registry *registry,
-		const struct floor_trace *trace, int64_t grace_s)
+static uint64_t hint_far(const struct ultrace_registry *registry,
+		const struct ultrace_registry_event *ev, size_t i, size_t end)
+{
+	return i < end ? ultrace_registry_prefetch_bucket(registry, &ev[i]) : 0;
+}
+
+static inline __attribute__((always_inline)) uint64_t apply_all(
+		struct ultrace_registry *registry,
+		const struct floor_trace *trace, int64_t grace_s,
+		const int prefetch)
 {
 	const struct ultrace_registry_event *ev = trace->events;
+	uint64_t keys[PREFETCH_FAR] = { 0 };
 	uint64_t nomem = 0;
 	int64_t now_ns = 0;
-	size_t i = 0;
-	size_t b;
+	size_t start;
+	size_t i;
 
-	for (b = 0; b < trace->batch_count; b++) {
-		size_t end = trace->batch_end[b];
+	for (start = 0; start < trace->count;
+			start += ULTRACE_APPLY_BATCH_ITEMS) {
+		size_t end = trace->count - start > ULTRACE_APPLY_BATCH_ITEMS ?
+			start + ULTRACE_APPLY_BATCH_ITEMS : trace->count;
 
-		for (; i < end; i++) {
+		if (prefetch) {
+			for (i = 0; i < PREFETCH_FAR; i++) {
+				keys[i] = hint_far(registry, ev, start + i, end);
+			}
+		}
+		for (i = start; i < end; i++) {
+			if (prefetch) {
+				size_t n = i - start;
+
+				ultrace_registry_prefetch_contact(registry,
+					keys[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
+				keys[n % PREFETCH_FAR] = hint_far(registry, ev,
+					i + PREFETCH_FAR, end);
+			}
 			if (ultrace_registry_apply(registry, &ev[i]) ==
 					ULTRACE_REGISTRY_STATUS_NOMEM) {
 				nomem++;
@@ -446,6 +455,43 @@ uint64_t registry_floor_apply(struct ultrace_registry *registry,
 		}
 	}
 	return nomem;
+}
+
+__attribute__((noinline)) uint64_t registry_floor_apply(
+		struct ultrace_registry *registry,
+		const struct floor_trace *trace, int64_t grace_s)
+{
+	return apply_all(registry, trace, grace_s, 0);
+}
+
+__attribute__((noinline)) uint64_t registry_floor_apply_prefetch(
+		struct ultrace_registry *registry,
+		const struct floor_trace *trace, int64_t grace_s)
+{
+	return apply_all(registry, trace, grace_s, 1);
+}
+
+/* The counters as --stats prints them, into a new string (NULL: no memory). */
+static char *stats_text(const struct ultrace_registry *registry)
+{
+	struct ultrace_print_options print = { ULTRACE_PRINT_CSV, 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (f == NULL) {
+		return NULL;
+	}
+	if (ultrace_registry_print_stats(f, registry, NULL, &print) != 0) {
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
 static int64_t clock_ns(clockid_t clock)
@@ -473,45 +519,58 @@ static void usage(FILE *out)
 "copied into memory), then apply them all to a fresh registry R times.\n"
 "\n"
 "  -r, --runs=R          passes, each on a fresh registry (default 5)\n"
-"      --expiry-grace=S  TTL after each babeltrace2 batch, as ultrace-replay\n"
+"      --prefetch        give the registry the hints ultrace-replay gives it\n"
+"                        (ultrace_registry_prefetch_bucket/_contact)\n"
+"      --both            R passes without hints and R with, alternately\n"
+"      --expiry-grace=S  TTL after each batch of %d events, as ultrace-replay\n"
 "                        (default 120; `off`: none)\n"
-"      --stats           then print the last pass's counters as\n"
+"      --stats           then print the last pass's counters (without\n"
+"                        hints, with --both) as\n"
 "                        `ultrace-replay --stats --format csv` does\n"
 "                        (without its per-stream loss rows)\n"
 "  -h, --help            show this help and exit\n"
 "\n"
-"Prints one line: `registry_floor events=N runs=R ns_per_event=MEDIAN\n"
-"min=MIN max=MAX events_per_s=E wall_ns_per_event=W load_s=L\n"
-"array_mib=A maxrss_mib=M discarded=D`: ns of CPU time\n"
+"Prints one line per mode: `registry_floor events=N runs=R prefetch=0|1\n"
+"ns_per_event=MEDIAN min=MIN max=MAX events_per_s=E wall_ns_per_event=W\n"
+"load_s=L array_mib=A maxrss_mib=M discarded=D`: ns of CPU time\n"
 "(CLOCK_PROCESS_CPUTIME_ID) per event applied, median and spread over\n"
 "the R passes; wall: CLOCK_MONOTONIC, median; load: reading and copying\n"
 "the trace; array: the copied events and their strings; maxrss: peak\n"
 "resident memory of the process; discarded: tracer discard reports seen\n"
-"(not applied: the counters then differ from ultrace-replay's).\n"
-"`valgrind --tool=callgrind --toggle-collect=registry_floor_apply` counts\n"
-"the passes' instructions alone.\n"
+"(not applied: the counters then differ from ultrace-replay's). With\n"
+"--both, the second line ends with `same_counters=yes` (or `no`): both\n"
+"modes left the same counters.\n"
+"`valgrind --tool=callgrind --toggle-collect='registry_floor_apply*'` counts\n"
+"the passes' instructions alone (registry_floor_apply: no hints,\n"
+"registry_floor_apply_prefetch: hints).\n"
 "\n"
 "Exit status: 0 success; 1 the trace cannot be read or holds malformed\n"
-"ultrace events; 2 usage error; 3 memory ran out.\n");
+"ultrace events; 2 usage error; 3 memory ran out.\n",
+		ULTRACE_APPLY_BATCH_ITEMS);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "runs", required_argument, NULL, 'r' },
+		{ "prefetch", no_argument, NULL, 'P' },
+		{ "both", no_argument, NULL, 'B' },
 		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct floor_trace trace;
-	struct ultrace_registry *registry = NULL;
 	struct ultrace_print_options print = { ULTRACE_PRINT_CSV, 0 };
 	struct rusage usage_self;
-	double *cpu = NULL;
-	double *wall = NULL;
-	unsigned long runs = 5;
+	struct ultrace_registry *last[2] = { NULL, NULL };
+	double *cpu[2] = { NULL, NULL };
+	double *wall[2] = { NULL, NULL };
+	int modes[2] = { 0, 1 };
+	int nmodes = 1;
 	int64_t grace_s = 120;
+	unsigned long runs = 5;
+	int m;
 	int show_stats = 0;
 	int64_t t0;
 	double load_s;
@@ -545,6 +604,14 @@ int main(int argc, char **argv)
 		case 'S':
 			show_stats = 1;
 			break;
+		case 'P':
+			modes[0] = 1;
+			nmodes = 1;
+			break;
+		case 'B':
+			modes[0] = 0;
+			nmodes = 2;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -571,49 +638,78 @@ int main(int argc, char **argv)
 		ret = EXIT_TRACE_ERROR;
 		goto end;
 	}
-	cpu = calloc(runs, sizeof(*cpu));
-	wall = calloc(runs, sizeof(*wall));
-	if (cpu == NULL || wall == NULL) {
-		ret = EXIT_NOMEM;
-		goto end;
-	}
-	for (r = 0; r < runs; r++) {
-		int64_t c0, w0;
-		uint64_t nomem;
-
-		ultrace_registry_destroy(registry);
-		registry = ultrace_registry_create();
-		if (registry == NULL) {
+	for (m = 0; m < nmodes; m++) {
+		cpu[m] = calloc(runs, sizeof(*cpu[m]));
+		wall[m] = calloc(runs, sizeof(*wall[m]));
+		if (cpu[m] == NULL || wall[m] == NULL) {
 			ret = EXIT_NOMEM;
 			goto end;
 		}
-		c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-		w0 = clock_ns(CLOCK_MONOTONIC);
-		nomem = registry_floor_apply(registry, &trace, grace_s);
-		wall[r] = (double) (clock_ns(CLOCK_MONOTONIC) - w0) /
-			(double) trace.count;
-		cpu[r] = (double) (clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0) /
-			(double) trace.count;
-		if (nomem > 0) {
-			fprintf(stderr, "registry_floor: out of memory applying "
-				"%" PRIu64 " event(s)\n", nomem);
-			ret = EXIT_NOMEM;
-			goto end;
+	}
+	/* With --both the modes alternate: the machine's drift hits both. */
+	for (r = 0; r < runs; r++) {
+		for (m = 0; m < nmodes; m++) {
+			int64_t c0, w0;
+			uint64_t nomem;
+
+			ultrace_registry_destroy(last[m]);
+			last[m] = ultrace_registry_create();
+			if (last[m] == NULL) {
+				ret = EXIT_NOMEM;
+				goto end;
+			}
+			c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+			w0 = clock_ns(CLOCK_MONOTONIC);
+			nomem = modes[m] ?
+				registry_floor_apply_prefetch(last[m], &trace,
+					grace_s) :
+				registry_floor_apply(last[m], &trace, grace_s);
+			wall[m][r] = (double) (clock_ns(CLOCK_MONOTONIC) - w0) /
+				(double) trace.count;
+			cpu[m][r] = (double) (clock_ns(
+				CLOCK_PROCESS_CPUTIME_ID) - c0) /
+				(double) trace.count;
+			if (nomem > 0) {
+				fprintf(stderr, "registry_floor: out of memory "
+					"applying %" PRIu64 " event(s)\n",
+					nomem);
+				ret = EXIT_NOMEM;
+				goto end;
+			}
 		}
 	}
 	getrusage(RUSAGE_SELF, &usage_self);
-	qsort(cpu, runs, sizeof(*cpu), cmp_double);
-	qsort(wall, runs, sizeof(*wall), cmp_double);
-	printf("registry_floor events=%zu runs=%lu ns_per_event=%.1f "
-		"min=%.1f max=%.1f events_per_s=%.0f wall_ns_per_event=%.1f "
-		"load_s=%.2f array_mib=%.0f maxrss_mib=%.0f "
-		"discarded=%" PRIu64 "\n", trace.count, runs,
-		cpu[(runs - 1) / 2], cpu[0], cpu[runs - 1],
-		1e9 / cpu[(runs - 1) / 2], wall[(runs - 1) / 2], load_s,
-		(double) (trace.count * sizeof(*trace.events) +
-			trace.arena_bytes) / (1 << 20),
-		(double) usage_self.ru_maxrss / 1024, trace.discarded);
-	if (show_stats && ultrace_registry_print_stats(stdout, registry, NULL,
+	for (m = 0; m < nmodes; m++) {
+		double *cs = cpu[m];
+		double *ws = wall[m];
+
+		qsort(cs, runs, sizeof(*cs), cmp_double);
+		qsort(ws, runs, sizeof(*ws), cmp_double);
+		printf("registry_floor events=%zu runs=%lu prefetch=%d "
+			"ns_per_event=%.1f min=%.1f max=%.1f events_per_s=%.0f "
+			"wall_ns_per_event=%.1f load_s=%.2f array_mib=%.0f "
+			"maxrss_mib=%.0f discarded=%" PRIu64, trace.count,
+			runs, modes[m], cs[(runs - 1) / 2], cs[0], cs[runs - 1],
+			1e9 / cs[(runs - 1) / 2], ws[(runs - 1) / 2], load_s,
+			(double) (trace.count * sizeof(*trace.events) +
+				trace.arena_bytes) / (1 << 20),
+			(double) usage_self.ru_maxrss / 1024,
+			trace.discarded);
+		if (m == 1) {
+			char *a = stats_text(last[0]);
+			char *b = stats_text(last[1]);
+
+			if (a == NULL || b == NULL) {
+				ret = EXIT_NOMEM;
+			}
+			printf(" same_counters=%s", a != NULL && b != NULL &&
+				strcmp(a, b) == 0 ? "yes" : "no");
+			free(a);
+			free(b);
+		}
+		printf("\n");
+	}
+	if (show_stats && ultrace_registry_print_stats(stdout, last[0], NULL,
 			&print) != 0) {
 		ret = EXIT_NOMEM;
 	}
@@ -623,9 +719,11 @@ int main(int argc, char **argv)
 		ret = EXIT_NOMEM;
 	}
 end:
-	ultrace_registry_destroy(registry);
+	for (m = 0; m < 2; m++) {
+		ultrace_registry_destroy(last[m]);
+		free(cpu[m]);
+		free(wall[m]);
+	}
 	trace_fini(&trace);
-	free(cpu);
-	free(wall);
 	return ret;
 }
