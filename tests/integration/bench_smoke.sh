@@ -4,11 +4,17 @@
 # nothing; bench/run isolates its own LTTng daemon and snmpd.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 17
+plan 23
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
-"$ULTRACE_SRCDIR/bench/run" --smoke --output "$out" 2>"$out.err"
+BENCH_SECTIONS="2 9" "$ULTRACE_SRCDIR/bench/run" --smoke --output "$out" \
+	2>"$out.err"
+[ $? -ne 0 ] && grep -q 'BENCH_SECTIONS: `9` is not a section' "$out.err"
+ok $? "bench/run refuses a section it does not have" || sed 's/^/# /' "$out.err"
+
+env -u BENCH_SECTIONS "$ULTRACE_SRCDIR/bench/run" --smoke --output "$out" \
+	2>"$out.err"
 ok $? "bench/run --smoke exits 0" || sed 's/^/# /' "$out.err"
 
 num='[0-9]+(\.[0-9]+)?'
@@ -16,11 +22,38 @@ rows=$(grep -cE "^\| (provider not loaded|provider loaded, no session|session ac
 is "$rows" "10" "producer cost: 5 cases x 1 and 2 threads, ns and instructions, each a number"
 grep -q '^0 0 (must be 0' "$out"
 ok $? "producer runs report their tracer discards (none)"
-rows=$(grep -cE "^\| [0-9]+ \| [0-9]+ \| 0 \| 1 \| \`(babeltrace2|ultrace-replay)[^|]*\` \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \|\$" "$out")
-is "$rows" "4" "replay throughput: ultrace-replay and the babeltrace2 floor, two trace sizes"
-grep -qE '^\| 20000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay' "$out" &&
-	grep -qE '^\| 50000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay' "$out"
+# Replay: per trace size, the babeltrace2 floor, ultrace-replay, the
+# plugin (skipped by a smoke run when not built), and both up to T; wall
+# and CPU seconds, each with its ratios.
+want=10
+[ -f "$ULTRACE_BUILDDIR/consumer/.libs/babeltrace-plugin-ultrace.so" ] || want=8
+rows=$(grep -cE "^\| (20000|50000) \| [0-9]+ \| 0 \| 1 \| \`(babeltrace2|ultrace-replay)[^|]*\`( \(T = [^|]*\))? \| [1-9][0-9]* \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \|\$" "$out")
+is "$rows" "$want" "replay throughput: the babeltrace2 floor, ultrace-replay, the plugin, both up to T: wall and CPU, two trace sizes"
+grep -qE '^\| 20000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 20000 \|' "$out" &&
+	grep -qE '^\| 50000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 50000 \|' "$out"
 ok $? "each replay trace holds every event loadgen emitted"
+at=$(grep -E '^\| 50000 \|.*`ultrace-replay --stats --at T TRACE` \(T = ' "$out" | cut -d'|' -f7 | tr -d ' ')
+[ -n "$at" ] && [ "$at" -gt 0 ] && [ "$at" -lt 50000 ]
+ok $? "ultrace-replay --at T, T mid-trace, applies part of the trace (${at:-none})"
+if [ "$want" -eq 10 ]; then
+	grep -q '^  20000: yes, 50000: yes);$' "$out"
+	ok $? "sink.ultrace.table prints what ultrace-replay --stats prints"
+else
+	grep -q '^- not measured: the babeltrace2 plugin' "$out"
+	ok $? "the plugin is not built: the smoke run says it skipped it"
+fi
+rows=$(grep -cE "^\| (20000|50000) \| (none|prefetch) \| 3 \| $num \| $num\.\.$num \| [0-9]+ \| $num \| [0-9]+ \| [0-9]+ \| [0-9]+% \| [0-9]+ \| [0-9]+ \| yes \|\$" "$out")
+is "$rows" "4" "registry_floor: ns and instructions per event, without and with prefetch hints, the same counters as ultrace-replay, two sizes"
+rows=$(grep -cE '^\| (babeltrace2 \(|ours: |registry \(|libc: |output \(|other \()[^|]* \| [0-9]+ \| [0-9.]+% \| [0-9]+ \|$' "$out")
+totals=$(grep -cE '^\| total \| [1-9][0-9]* \| 100\.0% \| [1-9][0-9]* \|$' "$out")
+[ "$rows" -eq 12 ] && [ "$totals" -eq 2 ]
+ok $? "replay profile: 6 groups and a total for ultrace-replay and the dummy ($rows, $totals)"
+if grep -q '^Not measured: `perf record -e cpu-clock` does not work here' "$out"; then
+	ok 0 "# SKIP perf cpu-clock does not work on this machine"
+else
+	rows=$(grep -cE '^\| [a-z][^|]* \| [0-9]+ \| [0-9.]+% \| ([0-9.]+%|-) \|$' "$out")
+	is "$rows" "7" "replay profile: the share of CPU time of each of 7 groups (perf)"
+fi
 rows=$(grep -cE "^\| (200|1000|2000) \| (agentx|direct|proxy) \| (50|200) \| 1 \| $num \| $num\.\.$num \| (1000|5000|10000) \| [0-9]+ \| (${num}x|-) \| $num \|\$" "$out")
 is "$rows" "18" "SNMP walks: AgentX, direct and proxy, -Cr50 and -Cr200, 3 sizes, every varbind returned"
 rows=$(grep -cE "^\| 200 \| snmpstats \| (50|200) \| 1 \| $num \| $num\.\.$num \| [0-9]+ \| [0-9]+ \| 1\.00x \| $num \|\$" "$out")
