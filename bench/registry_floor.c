@@ -404,10 +404,14 @@ end:
 	return ret;
 }
 
-static uint64_t hint_far(const struct ultrace_registry *registry,
-		const struct ultrace_registry_event *ev, size_t i, size_t end)
+static void hint_far(const struct ultrace_registry *registry,
+		const struct ultrace_registry_event *ev, size_t i, size_t end,
+		struct ultrace_registry_hint *hint)
 {
-	return i < end ? ultrace_registry_prefetch_bucket(registry, &ev[i]) : 0;
+	hint->domain = NULL;
+	if (i < end) {
+		ultrace_registry_hint_prepare(registry, &ev[i], hint);
+	}
 }
 
 static inline __attribute__((always_inline)) uint64_t apply_all(
@@ -416,7 +420,7 @@ static inline __attribute__((always_inline)) uint64_t apply_all(
 		const int prefetch)
 {
 	const struct ultrace_registry_event *ev = trace->events;
-	uint64_t keys[PREFETCH_FAR] = { 0 };
+	struct ultrace_registry_hint hints[PREFETCH_FAR];
 	uint64_t nomem = 0;
 	int64_t now_ns = 0;
 	size_t start;
@@ -429,19 +433,24 @@ static inline __attribute__((always_inline)) uint64_t apply_all(
 
 		if (prefetch) {
 			for (i = 0; i < PREFETCH_FAR; i++) {
-				keys[i] = hint_far(registry, ev, start + i, end);
+				hint_far(registry, ev, start + i, end,
+					&hints[i]);
 			}
 		}
 		for (i = start; i < end; i++) {
+			struct ultrace_registry_hint hint;
+
 			if (prefetch) {
 				size_t n = i - start;
 
-				ultrace_registry_prefetch_contact(registry,
-					keys[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
-				keys[n % PREFETCH_FAR] = hint_far(registry, ev,
-					i + PREFETCH_FAR, end);
+				hint = hints[n % PREFETCH_FAR];
+				ultrace_registry_hint_prefetch(registry,
+					&hints[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
+				hint_far(registry, ev, i + PREFETCH_FAR, end,
+					&hints[n % PREFETCH_FAR]);
 			}
-			if (ultrace_registry_apply(registry, &ev[i]) ==
+			if (ultrace_registry_apply_hinted(registry, &ev[i],
+					prefetch ? &hint : NULL) ==
 					ULTRACE_REGISTRY_STATUS_NOMEM) {
 				nomem++;
 			}
@@ -520,7 +529,7 @@ static void usage(FILE *out)
 "\n"
 "  -r, --runs=R          passes, each on a fresh registry (default 5)\n"
 "      --prefetch        give the registry the hints ultrace-replay gives it\n"
-"                        (ultrace_registry_prefetch_bucket/_contact)\n"
+"                        (ultrace_registry_hint_prepare/_prefetch)\n"
 "      --both            R passes without hints and R with, alternately\n"
 "      --expiry-grace=S  TTL after each batch of %d events, as ultrace-replay\n"
 "                        (default 120; `off`: none)\n"

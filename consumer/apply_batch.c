@@ -177,10 +177,11 @@ static void apply_ttl(struct ultrace_registry_sink_config *config)
 }
 
 static int apply_event(struct ultrace_registry_sink_config *config,
-		const struct ultrace_registry_event *event, int64_t now_ns)
+		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint, int64_t now_ns)
 {
 	enum ultrace_registry_status status =
-		ultrace_registry_apply(config->registry, event);
+		ultrace_registry_apply_hinted(config->registry, event, hint);
 
 	if (event->time_ns > config->trace_now_ns) {
 		config->trace_now_ns = event->time_ns;
@@ -217,21 +218,23 @@ static void apply_loss(struct ultrace_registry_sink_config *config,
 }
 
 /* Start loading what item n will touch (when it is an event). */
-static uint64_t hint_far(struct ultrace_apply_batch *batch,
-		const struct ultrace_registry *registry, size_t n)
+static void hint_far(struct ultrace_apply_batch *batch,
+		const struct ultrace_registry *registry, size_t n,
+		struct ultrace_registry_hint *hint)
 {
 	if (n >= batch->count ||
 			batch->items[n].kind != ULTRACE_APPLY_EVENT) {
-		return 0;
+		hint->domain = NULL;
+		return;
 	}
-	return ultrace_registry_prefetch_bucket(registry,
-		&batch->items[n].u.event);
+	ultrace_registry_hint_prepare(registry, &batch->items[n].u.event,
+		hint);
 }
 
 int ultrace_apply_batch_run(struct ultrace_apply_batch *batch,
 		struct ultrace_registry_sink_config *config)
 {
-	uint64_t keys[PREFETCH_FAR];
+	struct ultrace_registry_hint hints[PREFETCH_FAR];
 	int64_t now_ns = 0;
 	size_t n;
 	int ret = 0;
@@ -248,18 +251,20 @@ int ultrace_apply_batch_run(struct ultrace_apply_batch *batch,
 		now_ns = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 	}
 	for (n = 0; n < PREFETCH_FAR; n++) {
-		keys[n] = hint_far(batch, config->registry, n);
+		hint_far(batch, config->registry, n, &hints[n]);
 	}
 	for (n = 0; n < batch->count && ret == 0; n++) {
 		struct ultrace_apply_item *item = &batch->items[n];
+		struct ultrace_registry_hint hint = hints[n % PREFETCH_FAR];
 
-		ultrace_registry_prefetch_contact(config->registry,
-			keys[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
-		keys[n % PREFETCH_FAR] = hint_far(batch, config->registry,
-			n + PREFETCH_FAR);
+		ultrace_registry_hint_prefetch(config->registry,
+			&hints[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
+		hint_far(batch, config->registry, n + PREFETCH_FAR,
+			&hints[n % PREFETCH_FAR]);
 		switch (item->kind) {
 		case ULTRACE_APPLY_EVENT:
-			ret = apply_event(config, &item->u.event, now_ns);
+			ret = apply_event(config, &item->u.event, &hint,
+				now_ns);
 			break;
 		case ULTRACE_APPLY_LOSS:
 			apply_loss(config, batch, &item->u.loss);

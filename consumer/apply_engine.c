@@ -280,9 +280,15 @@ int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
 		if (ultrace_apply_engine_flush(engine, 1) != 0) {
 			go_on = -1;
 		}
-	} else if (ultrace_apply_pipeline_idle(engine->pipeline) &&
+	} else if (engine->config->lock != NULL &&
+			ultrace_apply_pipeline_idle(engine->pipeline) &&
 			ultrace_apply_engine_flush(engine, 0) != 0) {
-		/* The applier waits for work: give it what there is. */
+		/*
+		 * Someone reads the registry meanwhile (the daemon's SNMP)
+		 * and the applier waits for work: give it what there is, so
+		 * an event is visible one babeltrace2 batch after it came. A
+		 * replay hands over full batches only: each hand-off costs.
+		 */
 		go_on = -1;
 	}
 	if (go_on < 0) {

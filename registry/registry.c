@@ -459,19 +459,34 @@ static void domain_put_ref(struct ultrace_registry *registry,
 }
 
 /* Fill the key of (domain, aor, contact): slot and hashes. */
-static void key_init(const struct ultrace_registry *registry,
+static void key_init_hinted(const struct ultrace_registry *registry,
 		struct contact_key *key, struct ultrace_str domain,
-		struct ultrace_str aor, struct ultrace_str contact)
+		struct ultrace_str aor, struct ultrace_str contact,
+		const struct ultrace_registry_hint *hint)
 {
 	key->domain_name = str_or_empty(domain);
 	key->aor = str_or_empty(aor);
 	key->contact = str_or_empty(contact);
 	key->domain = find_domain(registry, key->domain_name);
-	if (key->domain != NULL) {
-		key->user_hash = user_hash(key->domain, key->aor);
-		key->contact_hash = contact_hash(key->user_hash,
-			key->contact);
+	if (key->domain == NULL) {
+		return;
 	}
+	/* The hashes depend on the domain's slot and the event's strings. */
+	if (hint != NULL && hint->domain == key->domain &&
+			hint->slot == key->domain->slot) {
+		key->user_hash = hint->user_hash;
+		key->contact_hash = hint->contact_hash;
+		return;
+	}
+	key->user_hash = user_hash(key->domain, key->aor);
+	key->contact_hash = contact_hash(key->user_hash, key->contact);
+}
+
+static void key_init(const struct ultrace_registry *registry,
+		struct contact_key *key, struct ultrace_str domain,
+		struct ultrace_str aor, struct ultrace_str contact)
+{
+	key_init_hinted(registry, key, domain, aor, contact, NULL);
 }
 
 /* Once the key's domain exists (a new domain was just made). */
@@ -931,6 +946,7 @@ static void count_anomaly(struct ultrace_registry *registry,
  */
 static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint,
 		struct ultrace_registry_contact **out, int *created,
 		int *changed)
 {
@@ -951,8 +967,8 @@ static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 		count_anomaly(registry, ULTRACE_ANOMALY_INVALID);
 		return ULTRACE_REGISTRY_STATUS_INVALID;
 	}
-	key_init(registry, &key, values->domain, values->aor,
-		values->contact);
+	key_init_hinted(registry, &key, values->domain, values->aor,
+		values->contact, hint);
 	contact = find_contact(registry, &key);
 	if (contact != NULL) {
 		*changed = !contact_values_equal(contact, values, in);
@@ -991,14 +1007,15 @@ static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 static enum ultrace_registry_status apply_remove(
 		struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint,
 		enum ultrace_anomaly unknown)
 {
 	const struct ultrace_contact *values = &event->contact;
 	struct ultrace_registry_contact *contact;
 	struct contact_key key;
 
-	key_init(registry, &key, values->domain, values->aor,
-		values->contact);
+	key_init_hinted(registry, &key, values->domain, values->aor,
+		values->contact, hint);
 	contact = find_contact(registry, &key);
 	if (contact == NULL) {
 		/*
@@ -1019,6 +1036,7 @@ static enum ultrace_registry_status apply_remove(
 static enum ultrace_registry_status apply_upsert(
 		struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint,
 		enum ultrace_anomaly if_exists, enum ultrace_anomaly if_new)
 {
 	struct ultrace_registry_contact *contact;
@@ -1026,7 +1044,7 @@ static enum ultrace_registry_status apply_upsert(
 	int changed;
 	enum ultrace_registry_status status;
 
-	status = upsert(registry, event, &contact, &created, &changed);
+	status = upsert(registry, event, hint, &contact, &created, &changed);
 	if (status == ULTRACE_REGISTRY_STATUS_OK) {
 		if (created && if_new != ULTRACE_ANOMALY_COUNT) {
 			count_anomaly(registry, if_new);
@@ -1055,7 +1073,8 @@ static void dump_begin(struct ultrace_registry *registry,
 
 static enum ultrace_registry_status dump_contact(
 		struct ultrace_registry *registry,
-		const struct ultrace_registry_event *event)
+		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint)
 {
 	struct ultrace_registry_contact *contact;
 	int created;
@@ -1068,7 +1087,7 @@ static enum ultrace_registry_status dump_contact(
 		count_anomaly(registry, ULTRACE_ANOMALY_DUMP_STRAY);
 	}
 	/* Still the producer's state at that instant: apply it either way. */
-	status = upsert(registry, event, &contact, &created, &changed);
+	status = upsert(registry, event, hint, &contact, &created, &changed);
 	if (status != ULTRACE_REGISTRY_STATUS_OK) {
 		if (in_dump) {
 			registry->dump_tainted = 1;
@@ -1148,6 +1167,14 @@ enum ultrace_registry_status ultrace_registry_apply(
 		struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event)
 {
+	return ultrace_registry_apply_hinted(registry, event, NULL);
+}
+
+enum ultrace_registry_status ultrace_registry_apply_hinted(
+		struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint)
+{
 	enum ultrace_registry_status status = ULTRACE_REGISTRY_STATUS_OK;
 
 	if ((unsigned int) event->kind >= ULTRACE_EVENT_KIND_COUNT) {
@@ -1175,26 +1202,26 @@ enum ultrace_registry_status ultrace_registry_apply(
 	}
 	switch (event->kind) {
 	case ULTRACE_EVENT_CONTACT_INSERT:
-		status = apply_upsert(registry, event,
+		status = apply_upsert(registry, event, hint,
 			ULTRACE_ANOMALY_INSERT_EXISTING, ULTRACE_ANOMALY_COUNT);
 		break;
 	case ULTRACE_EVENT_CONTACT_UPDATE:
-		status = apply_upsert(registry, event, ULTRACE_ANOMALY_COUNT,
-			ULTRACE_ANOMALY_UPDATE_UNKNOWN);
+		status = apply_upsert(registry, event, hint,
+			ULTRACE_ANOMALY_COUNT, ULTRACE_ANOMALY_UPDATE_UNKNOWN);
 		break;
 	case ULTRACE_EVENT_CONTACT_DELETE:
-		status = apply_remove(registry, event,
+		status = apply_remove(registry, event, hint,
 			ULTRACE_ANOMALY_DELETE_UNKNOWN);
 		break;
 	case ULTRACE_EVENT_CONTACT_EXPIRE:
-		status = apply_remove(registry, event,
+		status = apply_remove(registry, event, hint,
 			ULTRACE_ANOMALY_EXPIRE_UNKNOWN);
 		break;
 	case ULTRACE_EVENT_STATEDUMP_BEGIN:
 		dump_begin(registry, event);
 		break;
 	case ULTRACE_EVENT_STATEDUMP_CONTACT:
-		status = dump_contact(registry, event);
+		status = dump_contact(registry, event, hint);
 		break;
 	case ULTRACE_EVENT_STATEDUMP_END:
 		dump_end(registry, event);
@@ -1206,38 +1233,50 @@ end:
 	return status;
 }
 
-uint64_t ultrace_registry_prefetch_bucket(
-		const struct ultrace_registry *registry,
-		const struct ultrace_registry_event *event)
+void ultrace_registry_hint_prepare(const struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event,
+		struct ultrace_registry_hint *hint)
 {
 	struct contact_key key;
 
+	hint->domain = NULL;
 	if (!ultrace_event_kind_has_contact(event->kind)) {
-		return 0;
+		return;
 	}
 	key_init(registry, &key, event->contact.domain, event->contact.aor,
 		event->contact.contact);
 	if (key.domain == NULL) {
-		return 0;
+		return;
 	}
+	hint->domain = key.domain;
+	hint->slot = key.domain->slot;
+	hint->user_hash = key.user_hash;
+	hint->contact_hash = key.contact_hash;
 	__builtin_prefetch(&registry->contacts.buckets[key.contact_hash &
 		registry->contacts.mask]);
-	return key.contact_hash;
+	__builtin_prefetch(&registry->users.buckets[key.user_hash &
+		registry->users.mask]);
 }
 
-void ultrace_registry_prefetch_contact(
-		const struct ultrace_registry *registry, uint64_t key)
+void ultrace_registry_hint_prefetch(const struct ultrace_registry *registry,
+		const struct ultrace_registry_hint *hint)
 {
 	const struct hash_node *node;
 
-	if (key == 0) {
+	if (hint->domain == NULL) {
 		return;
 	}
-	/* The bucket may have grown meanwhile: a hint, never a fault. */
-	node = registry->contacts.buckets[key & registry->contacts.mask];
+	/* The tables may have grown meanwhile: a hint, never a fault. */
+	node = registry->contacts.buckets[hint->contact_hash &
+		registry->contacts.mask];
 	if (node != NULL) {
 		__builtin_prefetch(node);
 		__builtin_prefetch((const char *) node + 64);
+		__builtin_prefetch((const char *) node + 128);
+	}
+	node = registry->users.buckets[hint->user_hash & registry->users.mask];
+	if (node != NULL) {
+		__builtin_prefetch(node);
 	}
 }
 

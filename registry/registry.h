@@ -123,17 +123,30 @@ enum ultrace_registry_status ultrace_registry_apply(
 		const struct ultrace_registry_event *event);
 
 /*
- * Hints for a caller about to apply a run of events: start loading what
- * applying `event` will touch, a few events ahead of applying it. The
- * first (several events ahead) loads the hash bucket and returns the key
- * to pass to the second (a couple ahead), which loads the contact there.
- * Neither changes anything; skipping them changes nothing but speed.
+ * For a caller about to apply a run of events: what looking an event's
+ * contact up needs, worked out a few events ahead, so that the memory it
+ * will touch is loading meanwhile. Prepare (several events ahead: the
+ * keys, and the hash buckets start loading), prefetch (a couple ahead:
+ * the entries there start loading), then apply with the hint. A hint
+ * never changes what is applied: one that no longer fits (the event's
+ * domain changed meanwhile) is ignored; none (NULL) is allowed.
  */
-uint64_t ultrace_registry_prefetch_bucket(
-		const struct ultrace_registry *registry,
-		const struct ultrace_registry_event *event);
-void ultrace_registry_prefetch_contact(
-		const struct ultrace_registry *registry, uint64_t key);
+struct ultrace_registry_hint {
+	const void *domain;          /* the registry's; NULL: no hint */
+	uint32_t slot;
+	uint64_t user_hash;
+	uint64_t contact_hash;
+};
+
+void ultrace_registry_hint_prepare(const struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event,
+		struct ultrace_registry_hint *hint);
+void ultrace_registry_hint_prefetch(const struct ultrace_registry *registry,
+		const struct ultrace_registry_hint *hint);
+enum ultrace_registry_status ultrace_registry_apply_hinted(
+		struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event,
+		const struct ultrace_registry_hint *hint);
 
 /*
  * The tracer discarded events or packets: counted; the registry turns
