@@ -7,7 +7,7 @@
 ultrace_isolate "$@"
 
 EVENTS=${ULTRACE_TEST_EVENTS:-120000}
-plan 12
+plan 15
 start_sessiond
 create_session truth "$WORK/trace" || bail_out "cannot create the session"
 
@@ -61,6 +61,23 @@ ok $? "state --at the snapshot instant equals the mid-run truth" ||
 iso=$(date -u -d "@$((at / 1000000000))" +%Y-%m-%dT%H:%M:%S).$(printf '%09d' $((at % 1000000000)))Z
 "$ULTRACE_REPLAY" --format csv --at "$iso" "$WORK/trace" | cmp -s - "$WORK/mid.csv"
 ok $? "--at $iso (ISO-8601) selects the same state"
+
+# Applying on the reading thread (one CPU) gives the same state as the
+# applying thread does, at the end and at an instant.
+ULTRACE_APPLY_THREAD=0 "$ULTRACE_REPLAY" --format csv "$WORK/trace" |
+	cmp -s - "$WORK/replay.csv"
+ok $? "ULTRACE_APPLY_THREAD=0: the same final state"
+ULTRACE_APPLY_THREAD=0 "$ULTRACE_REPLAY" --format csv --at "$at" \
+	"$WORK/trace" | cmp -s - "$WORK/mid.csv"
+ok $? "ULTRACE_APPLY_THREAD=0: the same state --at the snapshot instant"
+
+# A reader that goes away (| head) is not a damaged trace: the replay
+# ends by SIGPIPE, as a filter does, and says nothing.
+( "$ULTRACE_REPLAY" --format csv "$WORK/trace" 2>"$WORK/pipe.err"
+  echo $? >"$WORK/pipe.rc" ) | head -n 1 >/dev/null
+test "$(cat "$WORK/pipe.rc")" = 141 && test ! -s "$WORK/pipe.err"
+ok $? "| head: ends by SIGPIPE (status $(cat "$WORK/pipe.rc")), no message" ||
+	sed 's/^/# /' "$WORK/pipe.err"
 
 replay_valgrind --format csv --at "$at" "$WORK/trace" >"$WORK/vg.csv" 2>"$WORK/vg.err"
 vg=$?
