@@ -256,6 +256,34 @@ static void check_values(const struct ultrace_contact *got,
 }
 
 /* Apply one event and check its effect on the contact it names. */
+/*
+ * The registry refuses (INVALID) a contact whose strings no registrar
+ * sends: one of 64 KiB or more, or its own seven (all but domain, AOR,
+ * user_agent and socket) over 64 KiB with their NULs (doc/design.md,
+ * "Registry memory").
+ */
+static int oversized(const struct ultrace_contact *c)
+{
+	const struct ultrace_str all[] = {
+		c->contact, c->display_name, c->received, c->path, c->callid,
+		c->ruid, c->instance, c->user_agent, c->socket,
+	};
+	size_t own = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		size_t len = all[i].s != NULL ? all[i].len : 0;
+
+		if (len >= 65535) {
+			return 1;
+		}
+		if (i < 7) {
+			own += len + 1;
+		}
+	}
+	return own > 65535;
+}
+
 static void apply_event(struct ultrace_registry *registry,
 		struct ultrace_registry_event *event, uint32_t *max_user_index)
 {
@@ -273,6 +301,9 @@ static void apply_event(struct ultrace_registry *registry,
 	int contact_event = ultrace_event_kind_has_contact(event->kind);
 	int valid = contact_event && c->aor.s != NULL && c->aor.len > 0 &&
 		c->contact.s != NULL && c->contact.len > 0;
+	int upsert = contact_event &&
+		event->kind != ULTRACE_EVENT_CONTACT_DELETE &&
+		event->kind != ULTRACE_EVENT_CONTACT_EXPIRE;
 
 	if (valid) {
 		user_before = ultrace_registry_borrow_user(registry, c->domain,
@@ -286,6 +317,14 @@ static void apply_event(struct ultrace_registry *registry,
 	}
 	status = ultrace_registry_apply(registry, event);
 	FUZZ_CHECK(status != ULTRACE_REGISTRY_STATUS_NOMEM, "out of memory");
+	if (valid && upsert && oversized(c)) {
+		FUZZ_CHECK(status == ULTRACE_REGISTRY_STATUS_INVALID,
+			"a contact over the registry's size limit: status %d",
+			(int) status);
+		FUZZ_CHECK(st->users == users && st->contacts == contacts,
+			"an oversized contact changed the registry");
+		return;
+	}
 	if (contact_event && !valid) {
 		FUZZ_CHECK(status == ULTRACE_REGISTRY_STATUS_INVALID,
 			"an event without AOR or contact: status %d",

@@ -738,9 +738,56 @@ static void test_long_values(void)
 	ultrace_registry_destroy(r);
 }
 
+/*
+ * Strings no registrar sends (the producer cuts a field at 1 KiB): a
+ * contact whose own strings pass 64 KiB is refused and counted, and a
+ * shared string (user_agent) kept once for many contacts reads back.
+ */
+static void test_size_limit(void)
+{
+	struct ultrace_registry *r = create_or_bail();
+	static char huge[40000];
+	struct ultrace_registry_event ev;
+	const struct ultrace_registry_stats *st;
+	const struct ultrace_registry_contact *c1;
+	const struct ultrace_registry_contact *c2;
+
+	memset(huge, 'h', sizeof(huge));
+	ev = contact_event(ULTRACE_EVENT_CONTACT_INSERT, T0, "location", "big",
+		"sip:big@a");
+	ev.contact.path.s = huge;
+	ev.contact.path.len = sizeof(huge);
+	ev.contact.received.s = huge;
+	ev.contact.received.len = sizeof(huge);
+	is_int(ultrace_registry_apply(r, &ev), ULTRACE_REGISTRY_STATUS_INVALID,
+		"a contact with 80 000 bytes of strings is INVALID");
+	st = ultrace_registry_borrow_stats(r);
+	ok(st->contacts == 0 && st->users == 0 &&
+		st->anomalies[ULTRACE_ANOMALY_INVALID] == 1,
+		"...counted as INVALID, nothing stored");
+	ev.contact.received.len = 1000;
+	ev.contact.path.len = 1000;
+	ev.contact.user_agent.s = huge;
+	ev.contact.user_agent.len = 2000;
+	is_int(ultrace_registry_apply(r, &ev), ULTRACE_REGISTRY_STATUS_OK,
+		"the same contact at 1 000 bytes a field is stored");
+	ev.contact.contact = str("sip:big@b");
+	ultrace_registry_apply(r, &ev);
+	c1 = ultrace_registry_borrow_contact(r, str("location"), str("big"),
+		str("sip:big@a"));
+	c2 = ultrace_registry_borrow_contact(r, str("location"), str("big"),
+		str("sip:big@b"));
+	ok(c1 != NULL && c2 != NULL &&
+		ultrace_registry_contact_values(c1)->user_agent.s ==
+		ultrace_registry_contact_values(c2)->user_agent.s &&
+		ultrace_registry_contact_values(c2)->user_agent.len == 2000,
+		"two contacts' equal user_agent is kept once and reads back");
+	ultrace_registry_destroy(r);
+}
+
 int main(void)
 {
-	plan(3 + 29 + 6 + 9 + 2 * 11 + 9 + 4 + 7 + 9 + 1);
+	plan(3 + 29 + 6 + 9 + 2 * 11 + 9 + 4 + 7 + 9 + 1 + 4);
 	test_empty();
 	test_insert_new();
 	test_insert_existing();
@@ -754,5 +801,6 @@ int main(void)
 	test_counters();
 	test_keys();
 	test_long_values();
+	test_size_limit();
 	return exit_status();
 }
