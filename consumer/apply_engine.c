@@ -296,3 +296,35 @@ int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
 	}
 	return go_on;
 }
+
+enum ultrace_apply_pull_status ultrace_apply_engine_pull(
+		struct ultrace_apply_engine *engine,
+		bt_message_iterator *iterator)
+{
+	bt_message_array_const msgs;
+	uint64_t count = 0;
+	int go_on;
+
+	switch (bt_message_iterator_next(iterator, &msgs, &count)) {
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
+		break;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+		return ultrace_apply_engine_flush(engine, 1) == 0 ?
+			ULTRACE_APPLY_PULL_END : ULTRACE_APPLY_PULL_FAILED;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
+		return ultrace_apply_engine_flush(engine, 0) == 0 ?
+			ULTRACE_APPLY_PULL_AGAIN : ULTRACE_APPLY_PULL_FAILED;
+	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+		(void) ultrace_apply_engine_flush(engine, 1);
+		return ULTRACE_APPLY_PULL_MEMORY_ERROR;
+	default:
+		/* The caller may read the registry next: apply what came. */
+		(void) ultrace_apply_engine_flush(engine, 1);
+		return ULTRACE_APPLY_PULL_UPSTREAM_ERROR;
+	}
+	go_on = ultrace_apply_engine_consume(engine, msgs, count);
+	if (go_on > 0) {
+		return ULTRACE_APPLY_PULL_MORE;
+	}
+	return go_on == 0 ? ULTRACE_APPLY_PULL_STOP : ULTRACE_APPLY_PULL_FAILED;
+}

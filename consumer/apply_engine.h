@@ -42,4 +42,25 @@ int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
  */
 int ultrace_apply_engine_flush(struct ultrace_apply_engine *engine, int wait);
 
+/* What a sink's consume method does with ultrace_apply_engine_pull(). */
+enum ultrace_apply_pull_status {
+	ULTRACE_APPLY_PULL_MORE,         /* taken; come back for more */
+	ULTRACE_APPLY_PULL_END,          /* input ended; all is applied */
+	ULTRACE_APPLY_PULL_STOP,         /* the stop instant passed; same */
+	ULTRACE_APPLY_PULL_AGAIN,        /* live: nothing new right now */
+	ULTRACE_APPLY_PULL_FAILED,       /* ours: config->error says why */
+	ULTRACE_APPLY_PULL_MEMORY_ERROR, /* upstream ran out of memory */
+	ULTRACE_APPLY_PULL_UPSTREAM_ERROR, /* its error is on the thread */
+};
+
+/*
+ * Take the next messages from `iterator` (a sink's input) and hand them
+ * to the engine, flushing as the outcome asks: at the end, at the stop
+ * instant and on an upstream error everything taken is applied before
+ * this returns; on AGAIN it is handed to the applier.
+ */
+enum ultrace_apply_pull_status ultrace_apply_engine_pull(
+		struct ultrace_apply_engine *engine,
+		bt_message_iterator *iterator);
+
 #endif /* ULTRACE_APPLY_ENGINE_H */

@@ -79,44 +79,23 @@ static bt_component_class_sink_consume_method_status sink_consume(
 {
 	struct registry_sink *sink = bt_self_component_get_data(
 		bt_self_component_sink_as_self_component(self));
-	bt_message_array_const msgs;
-	uint64_t count = 0;
-	int go_on;
 
-	switch (bt_message_iterator_next(sink->iterator, &msgs, &count)) {
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-		break;
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
-		/* Everything in the registry before the graph says it ended. */
-		if (ultrace_apply_engine_flush(sink->engine, 1) != 0) {
-			goto error;
-		}
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
-		/* Live, nothing new: what came is applied while we wait. */
-		if (ultrace_apply_engine_flush(sink->engine, 0) != 0) {
-			goto error;
-		}
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
-		(void) ultrace_apply_engine_flush(sink->engine, 1);
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
-	default:
-		/*
-		 * The upstream error stays on this thread for the caller, who
-		 * may read the registry next: what came before is applied.
-		 */
-		(void) ultrace_apply_engine_flush(sink->engine, 1);
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
-	}
-	go_on = ultrace_apply_engine_consume(sink->engine, msgs, count);
-	if (go_on == 0) {
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
-	}
-	if (go_on > 0) {
+	switch (ultrace_apply_engine_pull(sink->engine, sink->iterator)) {
+	case ULTRACE_APPLY_PULL_MORE:
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+	case ULTRACE_APPLY_PULL_END:
+	case ULTRACE_APPLY_PULL_STOP:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+	case ULTRACE_APPLY_PULL_AGAIN:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
+	case ULTRACE_APPLY_PULL_MEMORY_ERROR:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
+	case ULTRACE_APPLY_PULL_UPSTREAM_ERROR:
+		/* The upstream error stays on this thread for the caller. */
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	case ULTRACE_APPLY_PULL_FAILED:
+		break;
 	}
-error:
 	BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
 		bt_self_component_sink_as_self_component(self), "%s",
 		sink->config->error);

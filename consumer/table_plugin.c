@@ -181,42 +181,28 @@ static bt_component_class_sink_consume_method_status table_consume(
 {
 	struct table_sink *sink = bt_self_component_get_data(
 		bt_self_component_sink_as_self_component(self));
-	bt_message_array_const msgs;
-	uint64_t count = 0;
-	int go_on;
 
-	switch (bt_message_iterator_next(sink->iterator, &msgs, &count)) {
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_OK:
-		break;
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_END:
+	switch (ultrace_apply_engine_pull(sink->engine, sink->iterator)) {
+	case ULTRACE_APPLY_PULL_MORE:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+	case ULTRACE_APPLY_PULL_END:
+	case ULTRACE_APPLY_PULL_STOP:
+		/* The input ended, or an event past `at` came: print. */
 		return table_finish(self, sink);
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_AGAIN:
-		/* Nothing new (live): what came is applied while we wait. */
-		if (ultrace_apply_engine_flush(sink->engine, 0) != 0) {
-			BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
-				bt_self_component_sink_as_self_component(self),
-				"%s", sink->config.error);
-			return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
-		}
+	case ULTRACE_APPLY_PULL_AGAIN:
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
-	case BT_MESSAGE_ITERATOR_NEXT_STATUS_MEMORY_ERROR:
+	case ULTRACE_APPLY_PULL_MEMORY_ERROR:
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
-	default:
+	case ULTRACE_APPLY_PULL_UPSTREAM_ERROR:
 		/* The upstream error stays on this thread for the caller. */
 		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	case ULTRACE_APPLY_PULL_FAILED:
+		break;
 	}
-	go_on = ultrace_apply_engine_consume(sink->engine, msgs, count);
-	if (go_on < 0) {
-		BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
-			bt_self_component_sink_as_self_component(self), "%s",
-			sink->config.error);
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
-	}
-	if (go_on == 0) {
-		/* An event past `at` came: the state at `at` is complete. */
-		return table_finish(self, sink);
-	}
-	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+	BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
+		bt_self_component_sink_as_self_component(self), "%s",
+		sink->config.error);
+	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
 }
 
 BT_PLUGIN_SINK_COMPONENT_CLASS(table, table_consume);
