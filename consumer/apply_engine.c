@@ -50,15 +50,17 @@ struct ultrace_apply_engine *ultrace_apply_engine_create(
 		struct ultrace_registry_sink_config *config)
 {
 	struct ultrace_apply_engine *engine = calloc(1, sizeof(*engine));
+	int threaded;
 
 	if (engine == NULL) {
 		return NULL;
 	}
 	engine->config = config;
 	engine->decoder = ultrace_event_decoder_create();
-	engine->pipeline = ultrace_apply_pipeline_create(want_thread(),
-		run_batch, config);
-	if (engine->pipeline == NULL && want_thread()) {
+	threaded = want_thread();
+	engine->pipeline = ultrace_apply_pipeline_create(threaded, run_batch,
+		config);
+	if (engine->pipeline == NULL && threaded) {
 		/* No thread to be had: apply on this one. */
 		engine->pipeline = ultrace_apply_pipeline_create(0, run_batch,
 			config);
@@ -263,7 +265,12 @@ int ultrace_apply_engine_flush(struct ultrace_apply_engine *engine, int wait)
 	return ret;
 }
 
-int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
+/*
+ * Take `count` messages and put their references. Returns 1 to go on, 0
+ * when the stop instant was passed, -1 on error; on 0 and -1 everything
+ * taken before is applied.
+ */
+static int consume(struct ultrace_apply_engine *engine,
 		bt_message_array_const msgs, uint64_t count)
 {
 	uint64_t i;
@@ -322,9 +329,36 @@ enum ultrace_apply_pull_status ultrace_apply_engine_pull(
 		(void) ultrace_apply_engine_flush(engine, 1);
 		return ULTRACE_APPLY_PULL_UPSTREAM_ERROR;
 	}
-	go_on = ultrace_apply_engine_consume(engine, msgs, count);
+	go_on = consume(engine, msgs, count);
 	if (go_on > 0) {
 		return ULTRACE_APPLY_PULL_MORE;
 	}
 	return go_on == 0 ? ULTRACE_APPLY_PULL_STOP : ULTRACE_APPLY_PULL_FAILED;
+}
+
+bt_component_class_sink_consume_method_status
+ultrace_apply_pull_consume_status(bt_self_component_sink *self,
+		enum ultrace_apply_pull_status status,
+		const struct ultrace_registry_sink_config *config)
+{
+	switch (status) {
+	case ULTRACE_APPLY_PULL_MORE:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
+	case ULTRACE_APPLY_PULL_END:
+	case ULTRACE_APPLY_PULL_STOP:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
+	case ULTRACE_APPLY_PULL_AGAIN:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
+	case ULTRACE_APPLY_PULL_MEMORY_ERROR:
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
+	case ULTRACE_APPLY_PULL_UPSTREAM_ERROR:
+		/* The upstream error stays on this thread for the caller. */
+		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	case ULTRACE_APPLY_PULL_FAILED:
+		break;
+	}
+	BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
+		bt_self_component_sink_as_self_component(self), "%s",
+		config->error);
+	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
 }

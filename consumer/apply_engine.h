@@ -23,22 +23,9 @@ struct ultrace_apply_engine *ultrace_apply_engine_create(
 void ultrace_apply_engine_destroy(struct ultrace_apply_engine *engine);
 
 /*
- * Take `count` messages and put their references. Their events are
- * applied in order (under config->lock when set), on a thread of the
- * engine's own when the machine has a second CPU: they may not be in the
- * registry yet when this returns; ultrace_apply_engine_flush() waits.
- * Returns 1 to go on, 0 when the stop instant was passed
- * (config->reached_stop; everything before it is applied), -1 on error
- * (config->failed, and config->error says why).
- */
-int ultrace_apply_engine_consume(struct ultrace_apply_engine *engine,
-		bt_message_array_const msgs, uint64_t count);
-
-/*
  * Hand what was taken to the applier; with `wait`, return once it is all
- * in the registry (call it at the end of the input, before reading the
- * registry without the lock). Returns 0, or -1 on error (as above).
- * Destroying the engine flushes too.
+ * in the registry. Returns 0, or -1 on error (config->failed, and
+ * config->error says why). Destroying the engine flushes too.
  */
 int ultrace_apply_engine_flush(struct ultrace_apply_engine *engine, int wait);
 
@@ -55,12 +42,25 @@ enum ultrace_apply_pull_status {
 
 /*
  * Take the next messages from `iterator` (a sink's input) and hand them
- * to the engine, flushing as the outcome asks: at the end, at the stop
- * instant and on an upstream error everything taken is applied before
- * this returns; on AGAIN it is handed to the applier.
+ * to the engine. Their events are applied in order (under config->lock
+ * when set), on a thread of the engine's own when the machine has a
+ * second CPU, so after MORE they may not be in the registry yet. At the
+ * end, at the stop instant (config->reached_stop) and on an error
+ * everything taken is applied before this returns; on AGAIN it is handed
+ * to the applier.
  */
 enum ultrace_apply_pull_status ultrace_apply_engine_pull(
 		struct ultrace_apply_engine *engine,
 		bt_message_iterator *iterator);
+
+/*
+ * A sink's consume status for `status`, END for END and STOP (a sink that
+ * does more at its end checks those first); on FAILED, config->error is
+ * appended to the thread's error as the sink's cause.
+ */
+bt_component_class_sink_consume_method_status
+ultrace_apply_pull_consume_status(bt_self_component_sink *self,
+		enum ultrace_apply_pull_status status,
+		const struct ultrace_registry_sink_config *config);
 
 #endif /* ULTRACE_APPLY_ENGINE_H */

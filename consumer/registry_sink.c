@@ -80,26 +80,9 @@ static bt_component_class_sink_consume_method_status sink_consume(
 	struct registry_sink *sink = bt_self_component_get_data(
 		bt_self_component_sink_as_self_component(self));
 
-	switch (ultrace_apply_engine_pull(sink->engine, sink->iterator)) {
-	case ULTRACE_APPLY_PULL_MORE:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
-	case ULTRACE_APPLY_PULL_END:
-	case ULTRACE_APPLY_PULL_STOP:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_END;
-	case ULTRACE_APPLY_PULL_AGAIN:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
-	case ULTRACE_APPLY_PULL_MEMORY_ERROR:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
-	case ULTRACE_APPLY_PULL_UPSTREAM_ERROR:
-		/* The upstream error stays on this thread for the caller. */
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
-	case ULTRACE_APPLY_PULL_FAILED:
-		break;
-	}
-	BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
-		bt_self_component_sink_as_self_component(self), "%s",
-		sink->config->error);
-	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	return ultrace_apply_pull_consume_status(self,
+		ultrace_apply_engine_pull(sink->engine, sink->iterator),
+		sink->config);
 }
 
 bt_component_class_sink *ultrace_registry_sink_class_create(void)

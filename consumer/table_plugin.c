@@ -154,16 +154,7 @@ static bt_component_class_sink_consume_method_status table_finish(
 {
 	char err[1024];
 
-	/*
-	 * Every event taken is in the registry (the engine may apply them
-	 * on a thread of its own) before the registry is read.
-	 */
-	if (ultrace_apply_engine_flush(sink->engine, 1) != 0) {
-		BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
-			bt_self_component_sink_as_self_component(self), "%s",
-			sink->config.error);
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
-	}
+	/* END and STOP of ultrace_apply_engine_pull(): all is applied. */
 	ultrace_replay_output_settle(sink->registry, &sink->params.output);
 	if (ultrace_replay_output_write(sink->params.output_file,
 			sink->registry, sink->losses, &sink->params.output,
@@ -181,28 +172,15 @@ static bt_component_class_sink_consume_method_status table_consume(
 {
 	struct table_sink *sink = bt_self_component_get_data(
 		bt_self_component_sink_as_self_component(self));
+	enum ultrace_apply_pull_status status =
+		ultrace_apply_engine_pull(sink->engine, sink->iterator);
 
-	switch (ultrace_apply_engine_pull(sink->engine, sink->iterator)) {
-	case ULTRACE_APPLY_PULL_MORE:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_OK;
-	case ULTRACE_APPLY_PULL_END:
-	case ULTRACE_APPLY_PULL_STOP:
+	if (status == ULTRACE_APPLY_PULL_END ||
+			status == ULTRACE_APPLY_PULL_STOP) {
 		/* The input ended, or an event past `at` came: print. */
 		return table_finish(self, sink);
-	case ULTRACE_APPLY_PULL_AGAIN:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_AGAIN;
-	case ULTRACE_APPLY_PULL_MEMORY_ERROR:
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_MEMORY_ERROR;
-	case ULTRACE_APPLY_PULL_UPSTREAM_ERROR:
-		/* The upstream error stays on this thread for the caller. */
-		return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
-	case ULTRACE_APPLY_PULL_FAILED:
-		break;
 	}
-	BT_CURRENT_THREAD_ERROR_APPEND_CAUSE_FROM_COMPONENT(
-		bt_self_component_sink_as_self_component(self), "%s",
-		sink->config.error);
-	return BT_COMPONENT_CLASS_SINK_CONSUME_METHOD_STATUS_ERROR;
+	return ultrace_apply_pull_consume_status(self, status, &sink->config);
 }
 
 BT_PLUGIN_SINK_COMPONENT_CLASS(table, table_consume);
