@@ -7,8 +7,8 @@
  * fresh registry R times by registry_floor_apply(): ultrace_registry_apply()
  * per event, in batches of ULTRACE_APPLY_BATCH_ITEMS with the TTL after
  * each, as apply_batch.c applies them; registry_floor_apply_prefetch()
- * also gives the registry apply_batch.c's hints (the hash bucket of the
- * event PREFETCH_FAR ahead, the contact of the one PREFETCH_NEAR ahead).
+ * also looks ahead as apply_batch.c does (ultrace_registry_lookahead:
+ * the same hints, the same distances).
  * Each pass is timed with CLOCK_PROCESS_CPUTIME_ID. Both are functions of
  * their own so that `valgrind --tool=callgrind
  * --toggle-collect=registry_floor_apply` counts just the passes (and
@@ -50,8 +50,6 @@ struct arena_chunk {
 #define ARENA_CHUNK (64u << 20)
 
 /* apply_batch.c's hint distances, in events ahead. */
-#define PREFETCH_FAR 8
-#define PREFETCH_NEAR 4
 
 /* The trace, decoded: what registry_floor_apply() applies. */
 struct floor_trace {
@@ -404,14 +402,10 @@ end:
 	return ret;
 }
 
-static void hint_far(const struct ultrace_registry *registry,
-		const struct ultrace_registry_event *ev, size_t i, size_t end,
-		struct ultrace_registry_hint *hint)
+/* The lookahead's view of one batch of the array. */
+static const struct ultrace_registry_event *event_at(void *ctx, size_t i)
 {
-	hint->domain = NULL;
-	if (i < end) {
-		ultrace_registry_hint_prepare(registry, &ev[i], hint);
-	}
+	return (const struct ultrace_registry_event *) ctx + i;
 }
 
 static inline __attribute__((always_inline)) uint64_t apply_all(
@@ -420,7 +414,7 @@ static inline __attribute__((always_inline)) uint64_t apply_all(
 		const int prefetch)
 {
 	const struct ultrace_registry_event *ev = trace->events;
-	struct ultrace_registry_hint hints[PREFETCH_FAR];
+	struct ultrace_registry_lookahead lookahead;
 	uint64_t nomem = 0;
 	int64_t now_ns = 0;
 	size_t start;
@@ -432,22 +426,15 @@ static inline __attribute__((always_inline)) uint64_t apply_all(
 			start + ULTRACE_APPLY_BATCH_ITEMS : trace->count;
 
 		if (prefetch) {
-			for (i = 0; i < PREFETCH_FAR; i++) {
-				hint_far(registry, ev, start + i, end,
-					&hints[i]);
-			}
+			ultrace_registry_lookahead_start(&lookahead, registry,
+				event_at, (void *) (ev + start), end - start);
 		}
 		for (i = start; i < end; i++) {
 			struct ultrace_registry_hint hint;
 
 			if (prefetch) {
-				size_t n = i - start;
-
-				hint = hints[n % PREFETCH_FAR];
-				ultrace_registry_hint_prefetch(registry,
-					&hints[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
-				hint_far(registry, ev, i + PREFETCH_FAR, end,
-					&hints[n % PREFETCH_FAR]);
+				ultrace_registry_lookahead_step(&lookahead,
+					i - start, &hint);
 			}
 			if (ultrace_registry_apply_hinted(registry, &ev[i],
 					prefetch ? &hint : NULL) ==
@@ -529,7 +516,7 @@ static void usage(FILE *out)
 "\n"
 "  -r, --runs=R          passes, each on a fresh registry (default 5)\n"
 "      --prefetch        give the registry the hints ultrace-replay gives it\n"
-"                        (ultrace_registry_hint_prepare/_prefetch)\n"
+"                        (ultrace_registry_lookahead)\n"
 "      --both            R passes without hints and R with, alternately\n"
 "      --expiry-grace=S  TTL after each batch of %d events, as ultrace-replay\n"
 "                        (default 120; `off`: none)\n"

@@ -1,9 +1,9 @@
 /*
  * apply_batch.c: copying decoded items into a batch, and applying one.
- * While it applies event i, it asks the registry to start loading what
- * event i + PREFETCH_FAR and i + PREFETCH_NEAR will touch: a replay's
- * contacts are spread over far more memory than any cache, and a lookup
- * otherwise waits for two or three loads from memory in a row.
+ * While it applies event i, the registry's lookahead starts loading what
+ * the events ahead will touch: a replay's contacts are spread over far
+ * more memory than any cache, and a lookup otherwise waits for two or
+ * three loads from memory in a row.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,9 +15,6 @@
 #include <time.h>
 
 #include "apply_config.h"
-
-#define PREFETCH_FAR 8
-#define PREFETCH_NEAR 4
 
 struct ultrace_apply_batch *ultrace_apply_batch_create(void)
 {
@@ -217,24 +214,19 @@ static void apply_loss(struct ultrace_registry_sink_config *config,
 		loss->packets ? loss->count : 0, loss->begin_ns, loss->end_ns);
 }
 
-/* Start loading what item n will touch (when it is an event). */
-static void hint_far(struct ultrace_apply_batch *batch,
-		const struct ultrace_registry *registry, size_t n,
-		struct ultrace_registry_hint *hint)
+/* The lookahead's view of a batch: its events, NULL for other items. */
+static const struct ultrace_registry_event *event_at(void *ctx, size_t n)
 {
-	if (n >= batch->count ||
-			batch->items[n].kind != ULTRACE_APPLY_EVENT) {
-		hint->domain = NULL;
-		return;
-	}
-	ultrace_registry_hint_prepare(registry, &batch->items[n].u.event,
-		hint);
+	const struct ultrace_apply_batch *batch = ctx;
+
+	return batch->items[n].kind == ULTRACE_APPLY_EVENT ?
+		&batch->items[n].u.event : NULL;
 }
 
 int ultrace_apply_batch_run(struct ultrace_apply_batch *batch,
 		struct ultrace_registry_sink_config *config)
 {
-	struct ultrace_registry_hint hints[PREFETCH_FAR];
+	struct ultrace_registry_lookahead lookahead;
 	int64_t now_ns = 0;
 	size_t n;
 	int ret = 0;
@@ -250,17 +242,13 @@ int ultrace_apply_batch_run(struct ultrace_apply_batch *batch,
 		clock_gettime(CLOCK_REALTIME, &ts);
 		now_ns = (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
 	}
-	for (n = 0; n < PREFETCH_FAR; n++) {
-		hint_far(batch, config->registry, n, &hints[n]);
-	}
+	ultrace_registry_lookahead_start(&lookahead, config->registry,
+		event_at, batch, batch->count);
 	for (n = 0; n < batch->count && ret == 0; n++) {
 		struct ultrace_apply_item *item = &batch->items[n];
-		struct ultrace_registry_hint hint = hints[n % PREFETCH_FAR];
+		struct ultrace_registry_hint hint;
 
-		ultrace_registry_hint_prefetch(config->registry,
-			&hints[(n + PREFETCH_NEAR) % PREFETCH_FAR]);
-		hint_far(batch, config->registry, n + PREFETCH_FAR,
-			&hints[n % PREFETCH_FAR]);
+		ultrace_registry_lookahead_step(&lookahead, n, &hint);
 		switch (item->kind) {
 		case ULTRACE_APPLY_EVENT:
 			ret = apply_event(config, &item->u.event, &hint,

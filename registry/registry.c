@@ -1233,14 +1233,14 @@ end:
 	return status;
 }
 
-void ultrace_registry_hint_prepare(const struct ultrace_registry *registry,
+static void hint_prepare(const struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event,
 		struct ultrace_registry_hint *hint)
 {
 	struct contact_key key;
 
 	hint->domain = NULL;
-	if (!ultrace_event_kind_has_contact(event->kind)) {
+	if (event == NULL || !ultrace_event_kind_has_contact(event->kind)) {
 		return;
 	}
 	key_init(registry, &key, event->contact.domain, event->contact.aor,
@@ -1258,7 +1258,7 @@ void ultrace_registry_hint_prepare(const struct ultrace_registry *registry,
 		registry->users.mask]);
 }
 
-void ultrace_registry_hint_prefetch(const struct ultrace_registry *registry,
+static void hint_prefetch(const struct ultrace_registry *registry,
 		const struct ultrace_registry_hint *hint)
 {
 	const struct hash_node *node;
@@ -1278,6 +1278,43 @@ void ultrace_registry_hint_prefetch(const struct ultrace_registry *registry,
 	if (node != NULL) {
 		__builtin_prefetch(node);
 	}
+}
+
+/* The entries of the item half the lookahead ahead start loading. */
+#define LOOKAHEAD_NEAR (ULTRACE_REGISTRY_LOOKAHEAD / 2)
+
+static void lookahead_prepare(struct ultrace_registry_lookahead *la,
+		size_t i)
+{
+	hint_prepare(la->registry, i < la->count ? la->at(la->ctx, i) : NULL,
+		&la->ring[i % ULTRACE_REGISTRY_LOOKAHEAD]);
+}
+
+void ultrace_registry_lookahead_start(struct ultrace_registry_lookahead *la,
+		const struct ultrace_registry *registry,
+		ultrace_registry_event_at_fn at, void *ctx, size_t count)
+{
+	size_t i;
+
+	la->registry = registry;
+	la->at = at;
+	la->ctx = ctx;
+	la->count = count;
+	for (i = 0; i < ULTRACE_REGISTRY_LOOKAHEAD; i++) {
+		lookahead_prepare(la, i);
+	}
+}
+
+const struct ultrace_registry_hint *ultrace_registry_lookahead_step(
+		struct ultrace_registry_lookahead *la, size_t i,
+		struct ultrace_registry_hint *hint)
+{
+	*hint = la->ring[i % ULTRACE_REGISTRY_LOOKAHEAD];
+	hint_prefetch(la->registry,
+		&la->ring[(i + LOOKAHEAD_NEAR) % ULTRACE_REGISTRY_LOOKAHEAD]);
+	/* Item i's slot now serves the item a whole lookahead further. */
+	lookahead_prepare(la, i + ULTRACE_REGISTRY_LOOKAHEAD);
+	return hint;
 }
 
 void ultrace_registry_note_loss(struct ultrace_registry *registry,

@@ -125,11 +125,11 @@ enum ultrace_registry_status ultrace_registry_apply(
 /*
  * For a caller about to apply a run of events: what looking an event's
  * contact up needs, worked out a few events ahead, so that the memory it
- * will touch is loading meanwhile. Prepare (several events ahead: the
- * keys, and the hash buckets start loading), prefetch (a couple ahead:
- * the entries there start loading), then apply with the hint. A hint
- * never changes what is applied: one that no longer fits (the event's
- * domain changed meanwhile) is ignored; none (NULL) is allowed.
+ * will touch is loading meanwhile (ULTRACE_REGISTRY_LOOKAHEAD events
+ * ahead the keys, and the hash buckets start loading; half as far the
+ * entries there). A hint never changes what is applied: one that no
+ * longer fits (the event's domain changed meanwhile) is ignored; none
+ * (NULL) is allowed.
  */
 struct ultrace_registry_hint {
 	const void *domain;          /* the registry's; NULL: no hint */
@@ -138,11 +138,32 @@ struct ultrace_registry_hint {
 	uint64_t contact_hash;
 };
 
-void ultrace_registry_hint_prepare(const struct ultrace_registry *registry,
-		const struct ultrace_registry_event *event,
+#define ULTRACE_REGISTRY_LOOKAHEAD 8
+
+/* Item i of the caller's run: an event, or NULL (nothing to look up). */
+typedef const struct ultrace_registry_event *(*ultrace_registry_event_at_fn)(
+		void *ctx, size_t i);
+
+struct ultrace_registry_lookahead {
+	const struct ultrace_registry *registry;
+	ultrace_registry_event_at_fn at;
+	void *ctx;
+	size_t count;
+	struct ultrace_registry_hint ring[ULTRACE_REGISTRY_LOOKAHEAD];
+};
+
+/* Look ahead over the items 0 .. count - 1 that at(ctx, i) gives. */
+void ultrace_registry_lookahead_start(struct ultrace_registry_lookahead *la,
+		const struct ultrace_registry *registry,
+		ultrace_registry_event_at_fn at, void *ctx, size_t count);
+/*
+ * Just before applying item i (0, 1, 2... in order): its hint, in *hint
+ * (returned); meanwhile what the items ahead will touch starts loading.
+ */
+const struct ultrace_registry_hint *ultrace_registry_lookahead_step(
+		struct ultrace_registry_lookahead *la, size_t i,
 		struct ultrace_registry_hint *hint);
-void ultrace_registry_hint_prefetch(const struct ultrace_registry *registry,
-		const struct ultrace_registry_hint *hint);
+
 enum ultrace_registry_status ultrace_registry_apply_hinted(
 		struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event,
