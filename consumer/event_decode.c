@@ -23,6 +23,7 @@ enum field_id {
 	F_STRING_COUNT,
 	F_CSEQ = F_STRING_COUNT, F_Q, F_EXPIRES, F_LAST_MODIFIED, F_FLAGS,
 	F_CFLAGS, F_METHODS, F_REG_ID, F_TRUNCATED, F_DUMP_ID, F_CONTACTS,
+	F_KEY, F_CHECK,
 	F_COUNT,
 };
 
@@ -30,11 +31,14 @@ static const char *const field_names[F_COUNT] = {
 	"domain", "aor", "contact", "display_name", "received", "path",
 	"user_agent", "callid", "ruid", "instance", "socket",
 	"cseq", "q", "expires", "last_modified", "flags", "cflags",
-	"methods", "reg_id", "truncated", "dump_id", "contacts",
+	"methods", "reg_id", "truncated", "dump_id", "contacts", "key",
+	"check",
 };
 
 #define CONTACT_FIELDS ((UINT32_C(1) << F_DUMP_ID) - 1)
 #define BIT(f) (UINT32_C(1) << (f))
+#define REFRESH_FIELDS (BIT(F_KEY) | BIT(F_CHECK) | BIT(F_CSEQ) | \
+	BIT(F_EXPIRES) | BIT(F_LAST_MODIFIED))
 
 struct class_entry {
 	struct hash_node hnode;
@@ -65,6 +69,7 @@ static const struct {
 		CONTACT_FIELDS | BIT(F_DUMP_ID) },
 	{ "statedump_end", ULTRACE_EVENT_STATEDUMP_END,
 		BIT(F_DUMP_ID) | BIT(F_CONTACTS) },
+	{ "contact_refresh", ULTRACE_EVENT_CONTACT_REFRESH, REFRESH_FIELDS },
 };
 
 struct ultrace_event_decoder *ultrace_event_decoder_create(void)
@@ -377,6 +382,14 @@ enum ultrace_decode_status ultrace_event_decode(
 	}
 	if (entry->index[F_AOR] != UINT64_MAX) {
 		decode_contact(entry, payload, out);
+	} else if (entry->index[F_KEY] != UINT64_MAX) {
+		out->refresh_key = (uint64_t) get_int(entry, payload, F_KEY);
+		out->refresh_check = (uint64_t) get_int(entry, payload,
+			F_CHECK);
+		out->contact.cseq = (int32_t) get_int(entry, payload, F_CSEQ);
+		out->contact.expires = get_int(entry, payload, F_EXPIRES);
+		out->contact.last_modified = get_int(entry, payload,
+			F_LAST_MODIFIED);
 	}
 	return ULTRACE_DECODE_OK;
 }

@@ -18,6 +18,7 @@
 #include "expiry_wheel.h"
 #include "hash_table.h"
 #include "index_tree.h"
+#include "ultrace_hash.h"
 
 /*
  * A contact's strings (domain/AOR are its user's): contact, display_name,
@@ -83,10 +84,11 @@ struct shared_str {
 /*
  * A distinct usrloc domain and the number of users it holds: the AOR
  * lookup tries the user hash once per domain (a registrar has 1-3). Its
- * slot number (part of its users' hashes) stays while it has users.
+ * slot number stays while it has users; its seed starts its users' hashes.
  */
 struct registry_domain {
 	uint64_t users;
+	uint64_t seed;                   /* ultrace_hash_domain(name) */
 	uint32_t slot;
 	uint32_t len;
 	char name[];
@@ -138,50 +140,20 @@ static struct ultrace_str str_or_empty(struct ultrace_str s)
 	return s;
 }
 
-/*
- * A word-at-a-time hash of our own: each 8-byte word is mixed in with a
- * multiply and a shift, the tail zero-padded, the length folded in last;
- * a final avalanche makes the low bits (the bucket) depend on every byte.
- */
-#define MIX_K UINT64_C(0x9e3779b97f4a7c15)
-
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v;
-	h *= MIX_K;
-	return h ^ (h >> 32);
-}
-
 static uint64_t key_hash(uint64_t seed, struct ultrace_str s)
 {
-	const unsigned char *p = (const unsigned char *) s.s;
-	size_t n = s.len;
-	uint64_t h = seed;
-	uint64_t v;
-
-	while (n >= 8) {
-		memcpy(&v, p, 8);
-		h = mix(h, v);
-		p += 8;
-		n -= 8;
-	}
-	v = 0;
-	memcpy(&v, p, n);
-	h = mix(h, v ^ ((uint64_t) s.len << 56));
-	h ^= h >> 29;
-	h *= UINT64_C(0xbf58476d1ce4e5b9);
-	return h ^ (h >> 31);
+	return ultrace_hash_str(seed, s);
 }
 
 static uint64_t user_hash(const struct registry_domain *domain,
 		struct ultrace_str aor)
 {
-	return key_hash(MIX_K * (domain->slot + UINT64_C(1)), aor);
+	return ultrace_hash_user(domain->seed, aor);
 }
 
 static uint64_t contact_hash(uint64_t user_hash, struct ultrace_str uri)
 {
-	return key_hash(user_hash ^ UINT64_C(0x94d049bb133111eb), uri);
+	return ultrace_hash_contact(user_hash, uri);
 }
 
 static struct ultrace_str user_aor(const struct ultrace_registry_user *user)
@@ -435,6 +407,7 @@ static struct registry_domain *domain_get_ref(
 	memcpy(d->name, domain.s, domain.len);
 	d->name[domain.len] = '\0';
 	d->len = (uint32_t) domain.len;
+	d->seed = ultrace_hash_domain(domain);
 	d->users = 1;
 	d->slot = (uint32_t) i;
 	if (i == registry->domain_count) {
@@ -919,6 +892,8 @@ static int anomaly_implies_loss(enum ultrace_anomaly anomaly)
 	case ULTRACE_ANOMALY_UPDATE_UNKNOWN:
 	case ULTRACE_ANOMALY_DELETE_UNKNOWN:
 	case ULTRACE_ANOMALY_EXPIRE_UNKNOWN:
+	case ULTRACE_ANOMALY_REFRESH_UNKNOWN:
+	case ULTRACE_ANOMALY_REFRESH_MISMATCH:
 		return 1;
 	default:
 		return 0;
@@ -1053,6 +1028,49 @@ static enum ultrace_registry_status apply_upsert(
 		}
 	}
 	return status;
+}
+
+/* A compact refresh: the contact filed under the event's key. */
+static int refresh_key_match(const struct hash_node *node, const void *key)
+{
+	const struct ultrace_registry_contact *contact = (const void *) node;
+	const struct ultrace_registry_user *user = contact->user;
+	uint64_t want = *(const uint64_t *) key;
+
+	return ultrace_hash_contact(ultrace_hash_user(user->domain->seed,
+		user_aor(user)), contact_str(contact, 0)) == want;
+}
+
+static enum ultrace_registry_status apply_refresh(
+		struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event)
+{
+	struct ultrace_registry_contact *contact;
+	uint64_t key = event->refresh_key;
+
+	contact = (struct ultrace_registry_contact *) hash_table_lookup(
+		&registry->contacts, key, refresh_key_match, &key);
+	if (contact == NULL) {
+		count_anomaly(registry, ULTRACE_ANOMALY_REFRESH_UNKNOWN);
+		return ULTRACE_REGISTRY_STATUS_NOT_FOUND;
+	}
+	if (ultrace_contact_check(key, ultrace_registry_contact_values(
+			contact)) != event->refresh_check) {
+		/*
+		 * The producer refreshed values this row does not hold (an
+		 * update was lost): keep the row as it is, for a dump to fix.
+		 */
+		count_anomaly(registry, ULTRACE_ANOMALY_REFRESH_MISMATCH);
+		return ULTRACE_REGISTRY_STATUS_NOT_FOUND;
+	}
+	contact->cseq = event->contact.cseq;
+	contact->last_modified = event->contact.last_modified;
+	if (contact->enode.key != event->contact.expires) {
+		contact->enode.key = event->contact.expires;
+		contact_track_expiry(registry, contact);
+	}
+	contact->mark = registry->dump_generation;
+	return ULTRACE_REGISTRY_STATUS_OK;
 }
 
 static void dump_begin(struct ultrace_registry *registry,
@@ -1226,12 +1244,18 @@ enum ultrace_registry_status ultrace_registry_apply_hinted(
 	case ULTRACE_EVENT_STATEDUMP_END:
 		dump_end(registry, event);
 		break;
+	case ULTRACE_EVENT_CONTACT_REFRESH:
+		status = apply_refresh(registry, event);
+		break;
 	case ULTRACE_EVENT_KIND_COUNT:
 		break;
 	}
 end:
 	return status;
 }
+
+/* The hint of a refresh: matches no domain, so no key trusts it. */
+static const char refresh_hint;
 
 static void hint_prepare(const struct ultrace_registry *registry,
 		const struct ultrace_registry_event *event,
@@ -1240,6 +1264,16 @@ static void hint_prepare(const struct ultrace_registry *registry,
 	struct contact_key key;
 
 	hint->domain = NULL;
+	if (event != NULL && event->kind == ULTRACE_EVENT_CONTACT_REFRESH) {
+		/* Only the prefetch: apply_refresh() needs no hashes. */
+		hint->domain = &refresh_hint;
+		hint->slot = UINT32_MAX;
+		hint->user_hash = event->refresh_key;
+		hint->contact_hash = event->refresh_key;
+		__builtin_prefetch(&registry->contacts.buckets[
+			event->refresh_key & registry->contacts.mask]);
+		return;
+	}
 	if (event == NULL || !ultrace_event_kind_has_contact(event->kind)) {
 		return;
 	}
@@ -1544,7 +1578,7 @@ const char *ultrace_event_kind_name(enum ultrace_event_kind kind)
 	static const char *const names[ULTRACE_EVENT_KIND_COUNT] = {
 		"contact_insert", "contact_update", "contact_delete",
 		"contact_expire", "statedump_begin", "statedump_contact",
-		"statedump_end",
+		"statedump_end", "contact_refresh",
 	};
 
 	return (unsigned int) kind < ULTRACE_EVENT_KIND_COUNT ?
@@ -1556,7 +1590,7 @@ const char *ultrace_anomaly_name(enum ultrace_anomaly anomaly)
 	static const char *const names[ULTRACE_ANOMALY_COUNT] = {
 		"insert_existing", "update_unknown", "delete_unknown",
 		"expire_unknown", "invalid", "dump_stray", "dump_incomplete",
-		"truncated",
+		"truncated", "refresh_unknown", "refresh_mismatch",
 	};
 
 	return (unsigned int) anomaly < ULTRACE_ANOMALY_COUNT ?

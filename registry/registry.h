@@ -29,6 +29,12 @@ enum ultrace_event_kind {
 	ULTRACE_EVENT_STATEDUMP_BEGIN,
 	ULTRACE_EVENT_STATEDUMP_CONTACT,
 	ULTRACE_EVENT_STATEDUMP_END,
+	/*
+	 * A compact update (contact_refresh): the contact's key and check
+	 * (tracepoints/ultrace_hash.h) and its new cseq, expires and
+	 * last_modified, nothing else (doc/design.md, "Compact refreshes").
+	 */
+	ULTRACE_EVENT_CONTACT_REFRESH,
 	ULTRACE_EVENT_KIND_COUNT,
 };
 
@@ -43,6 +49,10 @@ enum ultrace_anomaly {
 	ULTRACE_ANOMALY_DUMP_STRAY,       /* dump event outside its dump */
 	ULTRACE_ANOMALY_DUMP_INCOMPLETE,  /* dump ended without a sweep */
 	ULTRACE_ANOMALY_TRUNCATED,        /* producer cut a string field */
+	ULTRACE_ANOMALY_REFRESH_UNKNOWN,  /* refresh of no contact held:
+	                                     ignored */
+	ULTRACE_ANOMALY_REFRESH_MISMATCH, /* refresh of a contact whose other
+	                                     fields differ: ignored */
 	ULTRACE_ANOMALY_COUNT,
 };
 
@@ -75,6 +85,9 @@ struct ultrace_registry_event {
 	uint64_t dump_id;            /* statedump events */
 	uint64_t dump_contacts;      /* statedump_end */
 	uint32_t truncated;          /* contact events: cut field bits */
+	/* contact_refresh: only cseq, expires, last_modified of `contact` */
+	uint64_t refresh_key;
+	uint64_t refresh_check;
 	struct ultrace_contact contact; /* contact events; slices borrowed */
 };
 
@@ -112,6 +125,10 @@ void ultrace_registry_destroy(struct ultrace_registry *registry);
  * - update of an unknown contact inserts it (UPDATE_UNKNOWN): the
  *   registrar holds it, the insert was lost;
  * - delete/expire of an unknown contact is ignored (counted);
+ * - a refresh sets cseq, expires and last_modified of the contact filed
+ *   under its key whose check it matches; with no contact under the key
+ *   (REFRESH_UNKNOWN) or one whose check differs (REFRESH_MISMATCH) it is
+ *   ignored: counted, the registry SUSPECT until a dump repairs the row;
  * - a user row exists while it has at least one contact;
  * - statedump_end of a complete dump (matching begin, the announced number
  *   of contacts seen) removes every contact

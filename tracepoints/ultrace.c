@@ -9,7 +9,12 @@
 #define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
 #include "ultrace_tp.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include "ultrace_hash.h"
 
 /*
  * NUL-terminated copies of the string fields, made only once a session
@@ -63,14 +68,144 @@ static uint32_t to_cstrings(const struct ultrace_contact *c,
 		} \
 	} while (0)
 
+/*
+ * The memo behind compact refreshes (doc/design.md, "Compact refreshes"):
+ * per thread, a direct-mapped array indexed by the contact's key, holding
+ * the check of the last full event this thread recorded for that slot (0:
+ * none, or that event had a cut field). A refresh whose check equals its
+ * slot's changed nothing but cseq, expires and last_modified since an
+ * event the consumer holds: those three, the key and the check are all it
+ * records. Two contacts sharing a slot only cost full events; whatever
+ * the memo says, the consumer applies a refresh only to a row whose own
+ * check matches. Mapped on first use, ULTRACE_MEMO_SLOTS (a power of
+ * two, default 2^20: 8 MiB of address space, touched as contacts come;
+ * 0: never record a compact refresh), unmapped when the thread exits.
+ */
+#define MEMO_SLOTS_DEFAULT (UINT64_C(1) << 20)
+#define MEMO_SLOTS_MAX (UINT64_C(1) << 30)
+#define MEMO_OFF ((uint64_t *) 1)
+
+static __thread uint64_t *memo;
+static __thread uint64_t memo_mask;
+static pthread_key_t memo_key;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+static int memo_key_ok;
+
+static void memo_free(void *p)
+{
+	munmap(p, (size_t) (memo_mask + 1) * sizeof(uint64_t));
+}
+
+static void memo_key_init(void)
+{
+	memo_key_ok = pthread_key_create(&memo_key, memo_free) == 0;
+}
+
+static uint64_t memo_slots(void)
+{
+	const char *env = getenv("ULTRACE_MEMO_SLOTS");
+	char *end;
+	unsigned long long n;
+
+	if (env == NULL || *env == '\0') {
+		return MEMO_SLOTS_DEFAULT;
+	}
+	n = strtoull(env, &end, 0);
+	if (*end != '\0' || n > MEMO_SLOTS_MAX || (n & (n - 1)) != 0) {
+		return MEMO_SLOTS_DEFAULT;
+	}
+	return n;
+}
+
+static void memo_init(void)
+{
+	uint64_t slots = memo_slots();
+	void *p;
+
+	memo = MEMO_OFF;
+	if (slots == 0) {
+		return;
+	}
+	pthread_once(&memo_once, memo_key_init);
+	if (!memo_key_ok) {
+		return;
+	}
+	p = mmap(NULL, (size_t) slots * sizeof(uint64_t),
+		PROT_READ | PROT_WRITE,
+		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED) {
+		return;
+	}
+	memo_mask = slots - 1;
+	if (pthread_setspecific(memo_key, p) != 0) {
+		munmap(p, (size_t) slots * sizeof(uint64_t));
+		return;
+	}
+	memo = p;
+}
+
+/* The contact's memo slot, its key and check; NULL: no memo. */
+static uint64_t *memo_slot(const struct ultrace_contact *c, uint64_t *key,
+		uint64_t *check)
+{
+	if (memo == NULL) {
+		memo_init();
+	}
+	if (memo == MEMO_OFF) {
+		return NULL;
+	}
+	*key = ultrace_contact_key(c);
+	*check = ultrace_contact_check(*key, c);
+	return &memo[*key & memo_mask];
+}
+
+/* A full event of `c` was recorded: later refreshes may be compact. */
+static void memo_note(const struct ultrace_contact *c, uint32_t truncated)
+{
+	uint64_t key;
+	uint64_t check;
+	uint64_t *slot = memo_slot(c, &key, &check);
+
+	if (slot != NULL) {
+		*slot = truncated != 0 ? 0 : check;
+	}
+}
+
 void ultrace_contact_insert(const struct ultrace_contact *c)
 {
-	ULTRACE_EMIT_CONTACT(contact_insert, c);
+	if (lttng_ust_tracepoint_enabled(ultrace, contact_insert)) {
+		const char *strs[ULTRACE_TP_STRING_COUNT];
+		uint32_t truncated = to_cstrings(c, strs);
+
+		lttng_ust_do_tracepoint(ultrace, contact_insert, strs, c,
+			truncated);
+		memo_note(c, truncated);
+	}
 }
 
 void ultrace_contact_update(const struct ultrace_contact *c)
 {
-	ULTRACE_EMIT_CONTACT(contact_update, c);
+	const char *strs[ULTRACE_TP_STRING_COUNT];
+	uint32_t truncated;
+	uint64_t key;
+	uint64_t check;
+	uint64_t *slot;
+
+	if (!lttng_ust_tracepoint_enabled(ultrace, contact_update)) {
+		return;
+	}
+	slot = memo_slot(c, &key, &check);
+	if (slot != NULL && *slot == check &&
+			lttng_ust_tracepoint_enabled(ultrace, contact_refresh)) {
+		lttng_ust_do_tracepoint(ultrace, contact_refresh, key, check,
+			c);
+		return;
+	}
+	truncated = to_cstrings(c, strs);
+	lttng_ust_do_tracepoint(ultrace, contact_update, strs, c, truncated);
+	if (slot != NULL) {
+		*slot = truncated != 0 ? 0 : check;
+	}
 }
 
 void ultrace_contact_delete(const struct ultrace_contact *c)
@@ -96,6 +231,7 @@ void ultrace_statedump_contact(uint64_t dump_id, const struct ultrace_contact *c
 
 		lttng_ust_do_tracepoint(ultrace, statedump_contact, dump_id,
 			strs, c, truncated);
+		memo_note(c, truncated);
 	}
 }
 

@@ -69,6 +69,25 @@ LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ultrace, contact_class, ultrace,
 	LTTNG_UST_TP_ARGS(const char *const *, strs,
 		const struct ultrace_contact *, c, uint32_t, truncated))
 
+/*
+ * A compact contact_update: only what a refresh changes, the contact's
+ * key and the check of everything else (ultrace_hash.h). ultrace.c
+ * records it instead of contact_update when its memo says the other
+ * fields are those of this thread's last full event for the contact.
+ */
+LTTNG_UST_TRACEPOINT_EVENT(ultrace, contact_refresh,
+	LTTNG_UST_TP_ARGS(uint64_t, key, uint64_t, check,
+		const struct ultrace_contact *, c),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer_hex(uint64_t, key, key)
+		lttng_ust_field_integer_hex(uint64_t, check, check)
+		lttng_ust_field_integer(int32_t, cseq, (c)->cseq)
+		lttng_ust_field_integer(int64_t, expires, (c)->expires)
+		lttng_ust_field_integer(int64_t, last_modified,
+			(c)->last_modified)
+	)
+)
+
 LTTNG_UST_TRACEPOINT_EVENT(ultrace, statedump_begin,
 	LTTNG_UST_TP_ARGS(uint64_t, dump_id),
 	LTTNG_UST_TP_FIELDS(
