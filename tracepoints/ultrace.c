@@ -70,36 +70,25 @@ static uint32_t to_cstrings(const struct ultrace_contact *c,
 
 /*
  * The memo behind compact refreshes (doc/design.md, "Compact refreshes"):
- * per thread, a direct-mapped array indexed by the contact's key, holding
- * the check of the last full event this thread recorded for that slot (0:
+ * one per process, a direct-mapped array indexed by the contact's key,
+ * holding the check of the last full event recorded for that slot (0:
  * none, or that event had a cut field). A refresh whose check equals its
  * slot's changed nothing but cseq, expires and last_modified since an
  * event the consumer holds: those three, the key and the check are all it
  * records. Two contacts sharing a slot only cost full events; whatever
  * the memo says, the consumer applies a refresh only to a row whose own
- * check matches. Mapped on first use, ULTRACE_MEMO_SLOTS (a power of
- * two, default 2^20: 8 MiB of address space, touched as contacts come;
- * 0: never record a compact refresh), unmapped when the thread exits.
+ * check matches, so a race between two threads on a slot cannot make it
+ * show a wrong value. Shared memory, mapped on first use or by
+ * ultrace_memo_prepare(): processes forked afterwards share it.
+ * ULTRACE_MEMO_SLOTS: a power of two (default 2^20: 8 MiB of address
+ * space, touched as contacts come), 0: never record a compact refresh.
  */
 #define MEMO_SLOTS_DEFAULT (UINT64_C(1) << 20)
 #define MEMO_SLOTS_MAX (UINT64_C(1) << 30)
-#define MEMO_OFF ((uint64_t *) 1)
 
-static __thread uint64_t *memo;
-static __thread uint64_t memo_mask;
-static pthread_key_t memo_key;
+static uint64_t *memo;
+static uint64_t memo_mask;
 static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
-static int memo_key_ok;
-
-static void memo_free(void *p)
-{
-	munmap(p, (size_t) (memo_mask + 1) * sizeof(uint64_t));
-}
-
-static void memo_key_init(void)
-{
-	memo_key_ok = pthread_key_create(&memo_key, memo_free) == 0;
-}
 
 static uint64_t memo_slots(void)
 {
@@ -122,36 +111,31 @@ static void memo_init(void)
 	uint64_t slots = memo_slots();
 	void *p;
 
-	memo = MEMO_OFF;
 	if (slots == 0) {
-		return;
-	}
-	pthread_once(&memo_once, memo_key_init);
-	if (!memo_key_ok) {
 		return;
 	}
 	p = mmap(NULL, (size_t) slots * sizeof(uint64_t),
 		PROT_READ | PROT_WRITE,
-		MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		return;
 	}
 	memo_mask = slots - 1;
-	if (pthread_setspecific(memo_key, p) != 0) {
-		munmap(p, (size_t) slots * sizeof(uint64_t));
-		return;
-	}
 	memo = p;
+}
+
+int ultrace_memo_prepare(void)
+{
+	pthread_once(&memo_once, memo_init);
+	return memo != NULL || memo_slots() == 0 ? 0 : -1;
 }
 
 /* The contact's memo slot, its key and check; NULL: no memo. */
 static uint64_t *memo_slot(const struct ultrace_contact *c, uint64_t *key,
 		uint64_t *check)
 {
+	pthread_once(&memo_once, memo_init);
 	if (memo == NULL) {
-		memo_init();
-	}
-	if (memo == MEMO_OFF) {
 		return NULL;
 	}
 	*key = ultrace_contact_key(c);
@@ -167,7 +151,8 @@ static void memo_note(const struct ultrace_contact *c, uint32_t truncated)
 	uint64_t *slot = memo_slot(c, &key, &check);
 
 	if (slot != NULL) {
-		*slot = truncated != 0 ? 0 : check;
+		__atomic_store_n(slot, truncated != 0 ? 0 : check,
+			__ATOMIC_RELAXED);
 	}
 }
 
@@ -195,7 +180,7 @@ void ultrace_contact_update(const struct ultrace_contact *c)
 		return;
 	}
 	slot = memo_slot(c, &key, &check);
-	if (slot != NULL && *slot == check &&
+	if (slot != NULL && __atomic_load_n(slot, __ATOMIC_RELAXED) == check &&
 			lttng_ust_tracepoint_enabled(ultrace, contact_refresh)) {
 		lttng_ust_do_tracepoint(ultrace, contact_refresh, key, check,
 			c);
@@ -204,7 +189,8 @@ void ultrace_contact_update(const struct ultrace_contact *c)
 	truncated = to_cstrings(c, strs);
 	lttng_ust_do_tracepoint(ultrace, contact_update, strs, c, truncated);
 	if (slot != NULL) {
-		*slot = truncated != 0 ? 0 : check;
+		__atomic_store_n(slot, truncated != 0 ? 0 : check,
+			__ATOMIC_RELAXED);
 	}
 }
 

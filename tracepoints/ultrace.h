@@ -81,6 +81,12 @@ struct ultrace_contact {
  * buffer is full LTTng discards the event and reports the count.
  */
 void ultrace_contact_insert(const struct ultrace_contact *c);
+/*
+ * A re-registration. When nothing but cseq, expires and last_modified
+ * changed since the last full event recorded for the contact (the
+ * process's memo says so), it records the compact contact_refresh event
+ * instead of contact_update (doc/design.md, "Compact refreshes").
+ */
 void ultrace_contact_update(const struct ultrace_contact *c);
 void ultrace_contact_delete(const struct ultrace_contact *c);
 void ultrace_contact_expire(const struct ultrace_contact *c);
@@ -105,6 +111,16 @@ void ultrace_statedump_end(uint64_t dump_id, uint64_t contacts);
  */
 #define ULTRACE_LOAD_ATFORK 0x1u
 int ultrace_provider_load(unsigned int flags, char *errbuf, size_t errlen);
+
+/*
+ * Map the compact-refresh memo now (else on the first event): a server
+ * that forks its workers calls it before forking, so that they share one
+ * memo and a refresh handled by any worker can be compact. Its size is
+ * $ULTRACE_MEMO_SLOTS (a power of two, default 2^20 slots of 8 bytes; 0
+ * turns compact refreshes off). Returns 0, or -1 if it cannot be mapped
+ * (events are then all full ones).
+ */
+int ultrace_memo_prepare(void);
 
 /* Non-zero when a session currently records contact events. */
 int ultrace_enabled(void);

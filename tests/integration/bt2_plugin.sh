@@ -63,11 +63,11 @@ stat_of() {
 	sed -n "s/^$1,//p" "$WORK/stats.csv"
 }
 kinds=
-for kind in insert update delete expire; do
+for kind in insert update refresh delete expire; do
 	[ "$(stat_of "events.contact_$kind")" -gt 0 ] 2>/dev/null &&
 		kinds="$kinds $kind"
 done
-is "$kinds" " insert update delete expire" "the trace has inserts, updates, deletes and expires"
+is "$kinds" " insert update refresh delete expire" "the trace has inserts, updates, compact refreshes, deletes and expires"
 
 # --- The same output as ultrace-replay, format by format -----------------
 same() { # NAME REPLAY_OUTPUT PLUGIN_OUTPUT

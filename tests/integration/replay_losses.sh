@@ -30,7 +30,7 @@ discarded=$(value discarded_events)
 test "$discarded" -gt 0
 ok $? "the tracer discarded events ($discarded)"
 applied=0
-for k in insert update delete expire; do
+for k in insert update refresh delete expire; do
 	applied=$((applied + $(value "events.contact_$k")))
 done
 is "$((applied + discarded))" "$emitted" \

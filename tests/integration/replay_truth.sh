@@ -36,7 +36,7 @@ stat_of() {
 	sed -n "s/^$1,//p" "$WORK/stats.csv"
 }
 total=0
-for kind in insert update delete expire; do
+for kind in insert update refresh delete expire; do
 	total=$((total + $(stat_of "events.contact_$kind")))
 done
 is "$total" "$EVENTS" "every event loadgen emitted was replayed"
@@ -46,8 +46,9 @@ anomalies=$(grep '^anomalies\.' "$WORK/stats.csv" | awk -F, '{s += $2} END {prin
 is "$anomalies" "0" "a lossless trace shows no anomaly"
 test "$(stat_of events.contact_expire)" -gt 0 &&
 	test "$(stat_of events.contact_delete)" -gt 0 &&
-	test "$(stat_of events.contact_update)" -gt 0
-ok $? "the trace has refreshes, de-registrations and timer expiries" ||
+	test "$(stat_of events.contact_update)" -gt 0 &&
+	test "$(stat_of events.contact_refresh)" -gt 0
+ok $? "the trace has full and compact updates, de-registrations and timer expiries" ||
 	cat "$WORK/stats.csv" | sed 's/^/# /'
 
 at=$(cat "$WORK/mid.csv.ts")

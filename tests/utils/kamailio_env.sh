@@ -77,10 +77,13 @@ stop_kamailio() {
 }
 
 # run_sipp SCENARIO INJECTION_FILE CALLS: send CALLS REGISTERs to kamailio,
-# from a free local port; fails unless every one got its 200.
+# from a free local port; fails unless every one got its 200. $SIPP_ARGS:
+# more sipp options (unquoted: words).
 run_sipp() {
 	_sp=$(pick_udp_port $((KAM_PORT + 1000))) || return 1
+	# shellcheck disable=SC2086
 	sipp -sf "$ULTRACE_SIPP_DIR/$1" -inf "$2" -m "$3" -r 200 -l 20 \
+		${SIPP_ARGS:-} \
 		-i 127.0.0.1 -p "$_sp" -timeout 10s -timeout_error \
 		-nostdin -trace_err -error_file "$WORK/sipp-$1.err" \
 		"127.0.0.1:$KAM_PORT" >"$WORK/sipp.out" 2>&1

@@ -55,6 +55,7 @@ enum {
 	OPT_LINGER,
 	OPT_LOSE,
 	OPT_LOSE_RATIO,
+	OPT_MIX,
 };
 
 struct lg_options {
@@ -94,6 +95,7 @@ static const struct option long_options[] = {
 	{ "linger", required_argument, NULL, OPT_LINGER },
 	{ "lose", required_argument, NULL, OPT_LOSE },
 	{ "lose-ratio", required_argument, NULL, OPT_LOSE_RATIO },
+	{ "mix", required_argument, NULL, OPT_MIX },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -129,6 +131,13 @@ static void usage(FILE *out)
 "      --expires-max S        longest registration lifetime (default 3600)\n"
 "      --expire-ratio P       share of contacts that never refresh and expire\n"
 "                             by timer, 0..1 (default 0.1)\n"
+"      --mix KIND=W[,KIND=W]...\n"
+"                             weights of the random actions (unlisted: 0):\n"
+"                             insert, refresh (CSeq and expires only),\n"
+"                             rebind (NAT: new received), update (may change\n"
+"                             user agent or q), delete, expire (default\n"
+"                             insert=10,refresh=70,rebind=5,update=5,\n"
+"                             delete=7,expire=3: a production registrar)\n"
 "\n"
 "State:\n"
 "      --truth FILE           write the contacts held at exit as CSV\n"
@@ -257,6 +266,62 @@ static int parse_lose_kinds(const char *arg, unsigned int *mask)
 	return 0;
 }
 
+static const char *const mix_names[LG_MIX_NR] = {
+	"insert", "refresh", "rebind", "update", "delete", "expire",
+};
+
+static int parse_mix(const char *arg, uint32_t mix[LG_MIX_NR])
+{
+	const char *p = arg;
+	uint64_t total = 0;
+	int k;
+
+	for (k = 0; k < LG_MIX_NR; k++) {
+		mix[k] = 0;
+	}
+	while (*p != '\0') {
+		size_t len = strcspn(p, ",");
+		const char *eq = memchr(p, '=', len);
+		char *end;
+		unsigned long w;
+
+		for (k = 0; eq != NULL && k < LG_MIX_NR; k++) {
+			if (strlen(mix_names[k]) == (size_t) (eq - p) &&
+					strncmp(mix_names[k], p,
+						(size_t) (eq - p)) == 0) {
+				break;
+			}
+		}
+		if (eq == NULL || k == LG_MIX_NR) {
+			ULTRACE_ERR("--mix: '%.*s' is not KIND=WEIGHT with KIND "
+				"insert, refresh, rebind, update, delete or "
+				"expire", (int) len, p);
+			return -1;
+		}
+		errno = 0;
+		w = strtoul(eq + 1, &end, 10);
+		if (errno != 0 || end == eq + 1 || end != p + len ||
+				w > 1000000 || eq[1] == '-') {
+			ULTRACE_ERR("--mix: weight '%.*s' is not an integer "
+				"0..1000000", (int) (p + len - eq - 1), eq + 1);
+			return -1;
+		}
+		mix[k] = (uint32_t) w;
+		p += len;
+		if (*p == ',') {
+			p++;
+		}
+	}
+	for (k = 0; k < LG_MIX_NR; k++) {
+		total += mix[k];
+	}
+	if (total == 0) {
+		ULTRACE_ERR("--mix: at least one weight must be above 0");
+		return -1;
+	}
+	return 0;
+}
+
 /* 0 to run, EXIT_SUCCESS + 1 after --help/--version, or EXIT_USAGE. */
 static int parse_options(int argc, char **argv, struct lg_options *opts)
 {
@@ -274,6 +339,12 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 	cfg->expires_min = 60;
 	cfg->expires_max = 3600;
 	cfg->expire_ratio = 0.1;
+	cfg->mix[LG_MIX_INSERT] = 10;
+	cfg->mix[LG_MIX_REFRESH] = 70;
+	cfg->mix[LG_MIX_REBIND] = 5;
+	cfg->mix[LG_MIX_UPDATE] = 5;
+	cfg->mix[LG_MIX_DELETE] = 7;
+	cfg->mix[LG_MIX_EXPIRE] = 3;
 	cfg->lose_ratio = 1.0;
 	opts->truth_at = -1;
 
@@ -395,6 +466,11 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 			break;
 		case OPT_LOSE:
 			if (parse_lose_kinds(optarg, &cfg->lose_kinds)) {
+				goto end;
+			}
+			break;
+		case OPT_MIX:
+			if (parse_mix(optarg, cfg->mix) != 0) {
 				goto end;
 			}
 			break;

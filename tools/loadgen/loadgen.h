@@ -25,8 +25,20 @@
 #define LG_MAX_DOMAIN_LEN 64u
 #define LG_MAX_EXPIRES (10LL * 365 * 24 * 3600)
 
+/* The random actions a worker picks from, weighted by --mix. */
+enum lg_mix {
+	LG_MIX_INSERT,              /* a new binding */
+	LG_MIX_REFRESH,             /* re-REGISTER: CSeq, expires only */
+	LG_MIX_REBIND,              /* NAT rebinding: a new received */
+	LG_MIX_UPDATE,              /* re-REGISTER that may change UA or q */
+	LG_MIX_DELETE,              /* de-registration (Expires: 0) */
+	LG_MIX_EXPIRE,              /* the registrar's timer removes it */
+	LG_MIX_NR,
+};
+
 /* Run settings, fixed once the options are parsed. */
 struct lg_config {
+	uint32_t mix[LG_MIX_NR];    /* weights; their sum > 0 */
 	uint32_t users;
 	uint32_t max_contacts;      /* K: contacts a user may hold at once */
 	uint32_t threads;
@@ -93,8 +105,9 @@ struct lg_heap_entry {
 
 enum lg_count {
 	LG_COUNT_INSERT,
-	LG_COUNT_UPDATE,            /* re-registrations, refreshes excluded */
-	LG_COUNT_REFRESH,           /* timer refreshes (contact_update too) */
+	LG_COUNT_UPDATE,            /* re-registrations that may change fields
+	                               (rebindings included) */
+	LG_COUNT_REFRESH,           /* refreshes: contact_update too */
 	LG_COUNT_DELETE,
 	LG_COUNT_EXPIRE,
 	LG_COUNT_NR,

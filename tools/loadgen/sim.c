@@ -19,10 +19,6 @@
 /* Longest sleep before looking at the stop flag again. */
 #define LG_SLEEP_SLICE_NS (50 * 1000 * 1000LL)
 
-/* Weights of the random actions, in percent, when all three are possible. */
-#define LG_W_INSERT 45u
-#define LG_W_UPDATE 30u
-#define LG_W_DELETE 25u
 
 static const char *const user_agents[] = {
 	"Linphone/5.2.5 (belle-sip/5.2.5)",
@@ -344,6 +340,18 @@ static void emit(struct lg_thread *t, uint32_t slot, enum lg_count kind)
 	t->counts[kind]++;
 }
 
+/* A NAT rebinding: the same binding seen from a new public address. */
+static void slot_rebind(struct lg_thread *t, struct lg_slot *s)
+{
+	struct lg_buf b = { s->received, 0, sizeof(s->received) };
+
+	buf_lit(&b, "sip:203.0.113.");
+	buf_dec(&b, 1 + rng_below(&t->rng, 254));
+	buf_lit(&b, ":");
+	buf_dec(&b, 1024 + rng_below(&t->rng, 64000));
+	s->received_len = (uint8_t) b.len;
+}
+
 static void contact_insert(struct lg_thread *t, uint32_t local, int64_t now_ns)
 {
 	const struct lg_config *cfg = t->run->cfg;
@@ -412,12 +420,7 @@ static void contact_insert(struct lg_thread *t, uint32_t local, int64_t now_ns)
 	}
 	s->received_len = 0;
 	if (rng_chance(&t->rng, 0.3)) {
-		b = (struct lg_buf) { s->received, 0, sizeof(s->received) };
-		buf_lit(&b, "sip:203.0.113.");
-		buf_dec(&b, 1 + rng_below(&t->rng, 254));
-		buf_lit(&b, ":");
-		buf_dec(&b, 1024 + rng_below(&t->rng, 64000));
-		s->received_len = (uint8_t) b.len;
+		slot_rebind(t, s);
 	}
 	s->cseq = 1 + (int32_t) rng_below(&t->rng, 100000);
 	s->q = q_values[rng_below(&t->rng, LG_ARRAY_SIZE(q_values))];
@@ -484,33 +487,66 @@ static uint32_t user_held_slot(const struct lg_thread *t, uint32_t local,
 	return slot;
 }
 
+/* Which action a weight draw `x` falls on, skipping insert if `no_insert`. */
+static enum lg_mix mix_pick(const uint32_t *mix, uint64_t x, int no_insert)
+{
+	int k;
+
+	for (k = no_insert ? 1 : 0; k < LG_MIX_NR - 1; k++) {
+		if (x < mix[k]) {
+			break;
+		}
+		x -= mix[k];
+	}
+	return (enum lg_mix) k;
+}
+
 static void random_action(struct lg_thread *t, int64_t now_ns)
 {
+	const uint32_t *mix = t->run->cfg->mix;
 	uint32_t local = (uint32_t) rng_below(&t->rng, t->nusers);
 	uint32_t held = t->users[local].contacts;
-	uint32_t pick, slot;
+	uint64_t total = 0;
+	uint32_t slot;
+	enum lg_mix pick;
+	int k;
 
-	if (held == 0) {
-		pick = 0;
-	} else if (held >= t->run->cfg->max_contacts) {
-		pick = LG_W_INSERT + (uint32_t) rng_below(&t->rng,
-			LG_W_UPDATE + LG_W_DELETE);
-	} else {
-		pick = (uint32_t) rng_below(&t->rng,
-			LG_W_INSERT + LG_W_UPDATE + LG_W_DELETE);
+	for (k = 0; k < LG_MIX_NR; k++) {
+		total += mix[k];
 	}
-	if (pick < LG_W_INSERT) {
+	if (held == 0) {
+		pick = LG_MIX_INSERT;
+	} else if (held >= t->run->cfg->max_contacts) {
+		pick = total > mix[LG_MIX_INSERT] ?
+			mix_pick(mix, rng_below(&t->rng,
+				total - mix[LG_MIX_INSERT]), 1) :
+			LG_MIX_REFRESH;
+	} else {
+		pick = mix_pick(mix, rng_below(&t->rng, total), 0);
+	}
+	if (pick == LG_MIX_INSERT) {
 		contact_insert(t, local, now_ns);
-		goto end;
+		return;
 	}
 	slot = user_held_slot(t, local, (uint32_t) rng_below(&t->rng, held));
-	if (pick < LG_W_INSERT + LG_W_UPDATE) {
+	switch (pick) {
+	case LG_MIX_REBIND:
+		slot_rebind(t, &t->slots[slot]);
 		contact_update(t, slot, now_ns, LG_COUNT_UPDATE);
-	} else {
+		break;
+	case LG_MIX_UPDATE:
+		contact_update(t, slot, now_ns, LG_COUNT_UPDATE);
+		break;
+	case LG_MIX_DELETE:
 		contact_remove(t, slot, LG_COUNT_DELETE);
+		break;
+	case LG_MIX_EXPIRE:
+		contact_remove(t, slot, LG_COUNT_EXPIRE);
+		break;
+	default:
+		contact_update(t, slot, now_ns, LG_COUNT_REFRESH);
+		break;
 	}
-end:
-	return;
 }
 
 /* One event: the earliest due timer if any, else a random REGISTER. */

@@ -368,6 +368,7 @@ static int resolve(const char *name, void **out)
 static int load_libultrace(void)
 {
 	provider_load_f provider_load;
+	int (*memo_prepare)(void);
 	char errbuf[512];
 	int ret = -1;
 
@@ -394,6 +395,15 @@ static int load_libultrace(void)
 	if (provider_load(ULTRACE_LOAD_ATFORK, errbuf, sizeof(errbuf)) != 0) {
 		LM_ERR("%s\n", errbuf);
 		goto end;
+	}
+	/*
+	 * One memo for all the children forked after this, so that a refresh
+	 * any worker handles can be the compact event.
+	 */
+	if (resolve("ultrace_memo_prepare", (void **) &memo_prepare) ||
+			memo_prepare() != 0) {
+		LM_WARN("no shared refresh memo: refreshes are recorded as "
+			"full updates\n");
 	}
 	ret = 0;
 end:
