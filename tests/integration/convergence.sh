@@ -6,12 +6,15 @@
 # and the registry says it is consistent again; without dumps it does not
 # (the control). (2) every timer expiry is lost; the TTL removes each
 # contact once its `expires` is past on the trace clock, and only with the
-# TTL on.
+# TTL on. (3) a session started while loadgen runs: the compact
+# refreshes of contacts registered before it name rows the consumer never
+# saw; they are counted (refresh_unknown) and the rolling statedump
+# repairs the state.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 ultrace_isolate "$@"
 
-plan 13
+plan 17
 start_sessiond
 
 stat_of() { # FILE NAME
@@ -91,3 +94,28 @@ is "$(stat_of "$WORK/ttl-on.csv" ttl_expired)" "$((expired + held))" \
 	"ttl_expired = expiries lost ($expired) + contacts left at the end ($held)"
 anomalies=$(grep '^anomalies\.' "$WORK/ttl-on.csv" | awk -F, '{s += $2} END {print s}')
 is "$anomalies" "0" "TTL removals are no anomaly"
+
+# --- (3) a session that starts late: compact refreshes of unseen rows ----
+create_session early "$WORK/early" || bail_out "cannot create a session"
+"$ULTRACE_LOADGEN" --users 2000 --max-contacts 2 --rate 20000 --duration 4 \
+	--expires-min 600 --expires-max 900 --seed 11 --statedump-period 1 \
+	--linger 2.3 --truth "$WORK/late-truth.csv" 2>"$WORK/late.log" &
+lg=$!
+sleep 1.5
+stop_session early
+create_session late "$WORK/late" || bail_out "cannot create a session"
+wait "$lg"
+ok $? "loadgen ran 4 s with a rolling statedump; the session began 1.5 s in" ||
+	cat "$WORK/late.log" >&2
+stop_session late
+"$ULTRACE_REPLAY" --stats --format csv "$WORK/late" >"$WORK/late-stats.csv"
+unknown=$(stat_of "$WORK/late-stats.csv" anomalies.refresh_unknown)
+test "${unknown:-0}" -gt 0
+ok $? "compact refreshes of contacts registered before the session: counted ($unknown refresh_unknown)" ||
+	sed 's/^/# /' "$WORK/late-stats.csv"
+"$ULTRACE_REPLAY" --format csv "$WORK/late" >"$WORK/late.csv" 2>/dev/null
+cmp -s "$WORK/late-truth.csv" "$WORK/late.csv"
+ok $? "...and repaired: the replayed state equals loadgen's truth" ||
+	diff "$WORK/late-truth.csv" "$WORK/late.csv" | head -10 | sed 's/^/# /'
+is "$(stat_of "$WORK/late-stats.csv" health)" "consistent" \
+	"a dump that began after the last unknown refresh made it consistent"
