@@ -78,6 +78,7 @@ static int accepted_handler(netsnmp_mib_handler *handler,
 	 */
 	events = stats->events[ULTRACE_EVENT_CONTACT_INSERT] +
 		stats->events[ULTRACE_EVENT_CONTACT_UPDATE] +
+		stats->events[ULTRACE_EVENT_CONTACT_REFRESH] +
 		stats->events[ULTRACE_EVENT_CONTACT_DELETE];
 	pthread_mutex_unlock(source->lock);
 	value = (u_long) (uint32_t) events;   /* Counter32 wraps */
