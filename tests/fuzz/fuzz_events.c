@@ -20,6 +20,7 @@
 #include "fuzz_check.h"
 #include "log.h"
 #include "registry.h"
+#include "ultrace_hash.h"
 
 /* Generated string octets per input, at most: 1 MiB values, a few. */
 #define STRING_BUDGET (6u << 20)
@@ -29,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum op {
-	OP_EVENT_FIRST = 0,          /* 0..6: apply an event of that kind */
+	OP_EVENT_FIRST = 0,          /* 0..7: apply an event of that kind */
 	OP_BAD_KIND = ULTRACE_EVENT_KIND_COUNT,
 	OP_DISCARDED_EVENTS,
 	OP_DISCARDED_PACKETS,
@@ -398,6 +399,58 @@ static void apply_event(struct ultrace_registry *registry,
 	}
 }
 
+/*
+ * A compact refresh, its key and check those of `c` (or, when `forged`,
+ * made-up values): applied exactly when the registry holds c's contact
+ * with every other field equal to c's; else NOT_FOUND and nothing changes.
+ */
+static void apply_refresh(struct ultrace_registry *registry,
+		struct ultrace_registry_event *event, int forged)
+{
+	const struct ultrace_registry_stats *st =
+		ultrace_registry_borrow_stats(registry);
+	struct ultrace_contact c = event->contact;
+	const struct ultrace_registry_contact *row;
+	struct ultrace_contact held;
+	struct ultrace_contact want;
+	uint64_t users = st->users;
+	uint64_t contacts = st->contacts;
+	enum ultrace_registry_status status;
+	int match = 0;
+
+	row = c.aor.s != NULL && c.contact.s != NULL ?
+		ultrace_registry_borrow_contact(registry, c.domain, c.aor,
+			c.contact) : NULL;
+	if (row != NULL) {
+		held = *ultrace_registry_contact_values(row);
+		want = held;
+		want.cseq = c.cseq;
+		want.expires = c.expires;
+		want.last_modified = c.last_modified;
+		held.cseq = c.cseq;
+		held.expires = c.expires;
+		held.last_modified = c.last_modified;
+		match = !forged && ultrace_contact_check(
+			ultrace_contact_key(&c), &c) == ultrace_contact_check(
+			ultrace_contact_key(&held), &held);
+	}
+	if (!forged) {
+		event->refresh_key = ultrace_contact_key(&c);
+		event->refresh_check = ultrace_contact_check(
+			event->refresh_key, &c);
+	}
+	status = ultrace_registry_apply(registry, event);
+	FUZZ_CHECK(status == (match ? ULTRACE_REGISTRY_STATUS_OK :
+		ULTRACE_REGISTRY_STATUS_NOT_FOUND),
+		"contact_refresh: status %d, expected %s", (int) status,
+		match ? "OK" : "NOT_FOUND");
+	FUZZ_CHECK(st->users == users && st->contacts == contacts,
+		"a refresh added or removed a row");
+	if (match) {
+		check_values(ultrace_registry_contact_values(row), &want);
+	}
+}
+
 /* After a TTL pass no contact with 0 < expires <= deadline is left. */
 static void check_expired(const struct ultrace_registry *registry,
 		int64_t deadline)
@@ -510,6 +563,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ultrace_event_kind_has_contact(event.kind)) {
 				event.truncated = (uint32_t) get_uint(&in, 1);
 				make_contact(&in, &arena, &event.contact);
+			}
+			if (event.kind == ULTRACE_EVENT_CONTACT_REFRESH) {
+				int forged = (int) (get_uint(&in, 1) % 8 == 0);
+
+				make_contact(&in, &arena, &event.contact);
+				if (forged) {
+					event.refresh_key = get_uint(&in, 8);
+					event.refresh_check = get_uint(&in, 8);
+				}
+				apply_refresh(registry, &event, forged);
+				break;
 			}
 			apply_event(registry, &event, &max_user_index);
 			break;

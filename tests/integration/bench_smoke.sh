@@ -25,25 +25,26 @@ ok $? "producer runs report their tracer discards (none)"
 # Replay: per trace size, the babeltrace2 floor, ultrace-replay, the
 # plugin (skipped by a smoke run when not built), and both up to T; wall
 # and CPU seconds, each with its ratios.
-want=10
-[ -f "$ULTRACE_BUILDDIR/consumer/.libs/babeltrace-plugin-ultrace.so" ] || want=8
-rows=$(grep -cE "^\| (20000|50000) \| [0-9]+ \| 0 \| 1 \| \`(babeltrace2|ultrace-replay)[^|]*\`( \(T = [^|]*\))? \| [1-9][0-9]* \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \|\$" "$out")
-is "$rows" "$want" "replay throughput: the babeltrace2 floor, ultrace-replay, the plugin, both up to T: wall and CPU, two trace sizes"
-grep -qE '^\| 20000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 20000 \|' "$out" &&
-	grep -qE '^\| 50000 \| [0-9]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 50000 \|' "$out"
-ok $? "each replay trace holds every event loadgen emitted"
-at=$(grep -E '^\| 50000 \|.*`ultrace-replay --stats --at T TRACE` \(T = ' "$out" | cut -d'|' -f7 | tr -d ' ')
+want=15
+[ -f "$ULTRACE_BUILDDIR/consumer/.libs/babeltrace-plugin-ultrace.so" ] || want=12
+rows=$(grep -cE "^\| (20000|50000) \| (compact|full) \([0-9]+\) \| [0-9]+ \| $num \| 0 \| 1 \| \`(babeltrace2|ultrace-replay)[^|]*\`( \(T = [^|]*\))? \| [1-9][0-9]* \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \|\$" "$out")
+is "$rows" "$want" "replay throughput: the babeltrace2 floor, ultrace-replay, the plugin, both up to T: wall and CPU, bytes/event, three traces"
+grep -qE '^\| 20000 \| compact \([1-9][0-9]*\) \| [0-9]+ \| [0-9.]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 20000 \|' "$out" &&
+	grep -qE '^\| 50000 \| compact \([1-9][0-9]*\) \| [0-9]+ \| [0-9.]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 50000 \|' "$out" &&
+	grep -qE '^\| 20000 \| full \(0\) \| [0-9]+ \| [0-9.]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 20000 \|' "$out"
+ok $? "each replay trace holds every event loadgen emitted; compact refreshes only where the memo is on"
+at=$(grep -E '^\| 50000 \|.*`ultrace-replay --stats --at T TRACE` \(T = ' "$out" | cut -d'|' -f9 | tr -d ' ')
 [ -n "$at" ] && [ "$at" -gt 0 ] && [ "$at" -lt 50000 ]
 ok $? "ultrace-replay --at T, T mid-trace, applies part of the trace (${at:-none})"
 if [ "$want" -eq 10 ]; then
-	grep -q '^  20000: yes, 50000: yes);$' "$out"
+	grep -q '^  20000 compact: yes, 50000 compact: yes, 20000 full: yes);$' "$out"
 	ok $? "sink.ultrace.table prints what ultrace-replay --stats prints"
 else
 	grep -q '^- not measured: the babeltrace2 plugin' "$out"
 	ok $? "the plugin is not built: the smoke run says it skipped it"
 fi
-rows=$(grep -cE "^\| (20000|50000) \| (none|prefetch) \| 3 \| $num \| $num\.\.$num \| [0-9]+ \| $num \| [0-9]+ \| [0-9]+ \| [0-9]+% \| [0-9]+ \| [0-9]+ \| yes \|\$" "$out")
-is "$rows" "4" "registry_floor: ns and instructions per event, without and with prefetch hints, the same counters as ultrace-replay, two sizes"
+rows=$(grep -cE "^\| (20000|50000) \((compact|full)\) \| (none|prefetch) \| 3 \| $num \| $num\.\.$num \| [0-9]+ \| $num \| [0-9]+ \| [0-9]+ \| [0-9]+% \| [0-9]+ \| [0-9]+ \| yes \|\$" "$out")
+is "$rows" "6" "registry_floor: ns and instructions per event, without and with prefetch hints, the same counters as ultrace-replay, three traces"
 rows=$(grep -cE '^\| (babeltrace2 \(|ours: |registry \(|libc: |output \(|other \()[^|]* \| [0-9]+ \| [0-9.]+% \| [0-9]+ \|$' "$out")
 totals=$(grep -cE '^\| total \| [1-9][0-9]* \| 100\.0% \| [1-9][0-9]* \|$' "$out")
 [ "$rows" -eq 12 ] && [ "$totals" -eq 2 ]
