@@ -230,6 +230,7 @@ int ultrace_enabled(void)
 {
 	return lttng_ust_tracepoint_enabled(ultrace, contact_insert) ||
 		lttng_ust_tracepoint_enabled(ultrace, contact_update) ||
+		lttng_ust_tracepoint_enabled(ultrace, contact_refresh) ||
 		lttng_ust_tracepoint_enabled(ultrace, contact_delete) ||
 		lttng_ust_tracepoint_enabled(ultrace, contact_expire);
 }
