@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hash_table.h"
+#include "ultrace_hash.h"
 
 #define ULTRACE_PROVIDER_PREFIX "ultrace:"
 
@@ -23,7 +24,7 @@ enum field_id {
 	F_STRING_COUNT,
 	F_CSEQ = F_STRING_COUNT, F_Q, F_EXPIRES, F_LAST_MODIFIED, F_FLAGS,
 	F_CFLAGS, F_METHODS, F_REG_ID, F_TRUNCATED, F_DUMP_ID, F_CONTACTS,
-	F_KEY, F_CHECK,
+	F_REFRESH,
 	F_COUNT,
 };
 
@@ -31,14 +32,13 @@ static const char *const field_names[F_COUNT] = {
 	"domain", "aor", "contact", "display_name", "received", "path",
 	"user_agent", "callid", "ruid", "instance", "socket",
 	"cseq", "q", "expires", "last_modified", "flags", "cflags",
-	"methods", "reg_id", "truncated", "dump_id", "contacts", "key",
-	"check",
+	"methods", "reg_id", "truncated", "dump_id", "contacts", "refresh",
 };
 
 #define CONTACT_FIELDS ((UINT32_C(1) << F_DUMP_ID) - 1)
 #define BIT(f) (UINT32_C(1) << (f))
-#define REFRESH_FIELDS (BIT(F_KEY) | BIT(F_CHECK) | BIT(F_CSEQ) | \
-	BIT(F_EXPIRES) | BIT(F_LAST_MODIFIED))
+/* contact_refresh's one array, laid out as ultrace_hash.h says. */
+#define REFRESH_FIELDS BIT(F_REFRESH)
 
 struct class_entry {
 	struct hash_node hnode;
@@ -140,6 +140,16 @@ static int field_type_ok(enum field_id f, const bt_field_class *fc)
 	if (f < F_STRING_COUNT) {
 		return type == BT_FIELD_CLASS_TYPE_STRING;
 	}
+	if (f == F_REFRESH) {
+		/* Five unsigned integers: a static array of exactly that. */
+		return type == BT_FIELD_CLASS_TYPE_STATIC_ARRAY &&
+			bt_field_class_array_static_get_length(fc) ==
+				ULTRACE_REFRESH_COUNT &&
+			bt_field_class_type_is(bt_field_class_get_type(
+				bt_field_class_array_borrow_element_field_class_const(
+					fc)),
+				BT_FIELD_CLASS_TYPE_UNSIGNED_INTEGER);
+	}
 	return bt_field_class_type_is(type, BT_FIELD_CLASS_TYPE_INTEGER);
 }
 
@@ -214,7 +224,9 @@ static enum ultrace_decode_status class_resolve(struct class_entry *entry,
 			snprintf(err, errlen,
 				"event %s in %s: field `%s` is not %s", name,
 				where, field_names[f],
-				f < F_STRING_COUNT ? "a string" : "an integer");
+				f < F_STRING_COUNT ? "a string" :
+				f == F_REFRESH ? "an array of 5 unsigned integers" :
+				"an integer");
 			return ULTRACE_DECODE_MALFORMED;
 		}
 		entry->index[f] = m;
@@ -280,6 +292,25 @@ static void decode_contact(const struct class_entry *entry,
 	c->methods = (uint32_t) get_int(entry, payload, F_METHODS);
 	c->reg_id = (uint32_t) get_int(entry, payload, F_REG_ID);
 	out->truncated = (uint32_t) get_int(entry, payload, F_TRUNCATED);
+}
+
+static uint64_t refresh_value(const bt_field *array, uint64_t i)
+{
+	return bt_field_integer_unsigned_get_value(
+		bt_field_array_borrow_element_field_by_index_const(array, i));
+}
+
+static void decode_refresh(const bt_field *array,
+		struct ultrace_registry_event *out)
+{
+	out->refresh_key = refresh_value(array, ULTRACE_REFRESH_KEY);
+	out->refresh_check = refresh_value(array, ULTRACE_REFRESH_CHECK);
+	out->contact.cseq = (int32_t) refresh_value(array,
+		ULTRACE_REFRESH_CSEQ);
+	out->contact.expires = (int64_t) refresh_value(array,
+		ULTRACE_REFRESH_EXPIRES);
+	out->contact.last_modified = (int64_t) refresh_value(array,
+		ULTRACE_REFRESH_LAST_MODIFIED);
 }
 
 static enum ultrace_decode_status event_time(const bt_message *msg,
@@ -382,14 +413,9 @@ enum ultrace_decode_status ultrace_event_decode(
 	}
 	if (entry->index[F_AOR] != UINT64_MAX) {
 		decode_contact(entry, payload, out);
-	} else if (entry->index[F_KEY] != UINT64_MAX) {
-		out->refresh_key = (uint64_t) get_int(entry, payload, F_KEY);
-		out->refresh_check = (uint64_t) get_int(entry, payload,
-			F_CHECK);
-		out->contact.cseq = (int32_t) get_int(entry, payload, F_CSEQ);
-		out->contact.expires = get_int(entry, payload, F_EXPIRES);
-		out->contact.last_modified = get_int(entry, payload,
-			F_LAST_MODIFIED);
+	} else if (entry->index[F_REFRESH] != UINT64_MAX) {
+		decode_refresh(bt_field_structure_borrow_member_field_by_index_const(
+			payload, entry->index[F_REFRESH]), out);
 	}
 	return ULTRACE_DECODE_OK;
 }

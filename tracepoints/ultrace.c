@@ -182,8 +182,15 @@ void ultrace_contact_update(const struct ultrace_contact *c)
 	slot = memo_slot(c, &key, &check);
 	if (slot != NULL && __atomic_load_n(slot, __ATOMIC_RELAXED) == check &&
 			lttng_ust_tracepoint_enabled(ultrace, contact_refresh)) {
-		lttng_ust_do_tracepoint(ultrace, contact_refresh, key, check,
-			c);
+		uint64_t values[ULTRACE_REFRESH_COUNT];
+
+		values[ULTRACE_REFRESH_KEY] = key;
+		values[ULTRACE_REFRESH_CHECK] = check;
+		values[ULTRACE_REFRESH_CSEQ] = (uint64_t) (int64_t) c->cseq;
+		values[ULTRACE_REFRESH_EXPIRES] = (uint64_t) c->expires;
+		values[ULTRACE_REFRESH_LAST_MODIFIED] =
+			(uint64_t) c->last_modified;
+		lttng_ust_do_tracepoint(ultrace, contact_refresh, values);
 		return;
 	}
 	truncated = to_cstrings(c, strs);

@@ -1,5 +1,6 @@
 /*
- * ultrace_hash.h: the hashes producer and consumer must agree on, for the
+ * ultrace_hash.h: the hashes (and the array layout) producer and consumer
+ * must agree on, for the
  * compact refresh event (doc/design.md, "Compact refreshes"):
  * - a contact's key, from (domain, AOR, contact URI): the registry files
  *   its contacts under exactly this hash, so a refresh finds its row from
@@ -170,5 +171,16 @@ static inline uint64_t ultrace_contact_check(uint64_t key,
 	h = ultrace_hash_final(ultrace_hash_mix(h, c->reg_id));
 	return h == 0 ? 1 : h;
 }
+
+/*
+ * The elements of contact_refresh's one `refresh` array (uint64 each), in
+ * this order: part of the trace format, like the hashes above.
+ */
+#define ULTRACE_REFRESH_KEY 0
+#define ULTRACE_REFRESH_CHECK 1
+#define ULTRACE_REFRESH_CSEQ 2          /* int32, sign-extended */
+#define ULTRACE_REFRESH_EXPIRES 3       /* int64 */
+#define ULTRACE_REFRESH_LAST_MODIFIED 4 /* int64 */
+#define ULTRACE_REFRESH_COUNT 5
 
 #endif /* ULTRACE_HASH_H */

@@ -15,6 +15,7 @@
 
 #include <lttng/tracepoint.h>
 #include "ultrace.h"
+#include "ultrace_hash.h"
 
 /*
  * Strings are recorded as CTF strings from NUL-terminated copies that
@@ -73,18 +74,15 @@ LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(ultrace, contact_class, ultrace,
  * A compact contact_update: only what a refresh changes, the contact's
  * key and the check of everything else (ultrace_hash.h). ultrace.c
  * records it instead of contact_update when its memo says the other
- * fields are those of this thread's last full event for the contact.
+ * fields are those of the last full event recorded for the contact.
+ * One array, ULTRACE_REFRESH_* (ultrace_hash.h) its elements: LTTng writes it with one
+ * copy, where five integer fields cost five (bench/RESULTS.md, section 1).
  */
 LTTNG_UST_TRACEPOINT_EVENT(ultrace, contact_refresh,
-	LTTNG_UST_TP_ARGS(uint64_t, key, uint64_t, check,
-		const struct ultrace_contact *, c),
+	LTTNG_UST_TP_ARGS(const uint64_t *, values),
 	LTTNG_UST_TP_FIELDS(
-		lttng_ust_field_integer_hex(uint64_t, key, key)
-		lttng_ust_field_integer_hex(uint64_t, check, check)
-		lttng_ust_field_integer(int32_t, cseq, (c)->cseq)
-		lttng_ust_field_integer(int64_t, expires, (c)->expires)
-		lttng_ust_field_integer(int64_t, last_modified,
-			(c)->last_modified)
+		lttng_ust_field_array_hex(uint64_t, refresh, values,
+			ULTRACE_REFRESH_COUNT)
 	)
 )
 
