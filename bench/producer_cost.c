@@ -1,9 +1,12 @@
 /*
  * producer_cost.c: ns per ultrace_contact_insert() call, from 1..N threads,
  * with the provider not loaded, loaded without a session, or recording;
- * or, with --snmpstats, per call of the model of snmpstats' interprocess
- * buffer (ipcbuf_model.c) with a drainer thread. Benchmark only
- * (bench/run); not a test.
+ * with --update, per ultrace_contact_update() of the same contact (cseq,
+ * expires and last_modified moving on: a refresh); with --floor-int or
+ * --floor-blob, per event of LTTng's floor (bench/floor.c: one integer
+ * field, or the contact's strings as one field); or, with --snmpstats,
+ * per call of the model of snmpstats' interprocess buffer (ipcbuf_model.c)
+ * with a drainer thread. Benchmark only (bench/run); not a test.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -16,17 +19,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "floor.h"
 #include "ipcbuf_model.h"
 #include "ultrace.h"
 
 /* usrloc's UL_CONTACT_INSERT. */
 #define UL_CONTACT_INSERT 1
 
+/* What each iteration calls. */
+enum mode {
+	MODE_INSERT,		/* ultrace_contact_insert() */
+	MODE_UPDATE,		/* ultrace_contact_update(), the same contact */
+	MODE_FLOOR_INT,		/* ultrace_floor_int() */
+	MODE_FLOOR_BLOB,	/* ultrace_floor_blob() of the contact's strings */
+	MODE_SNMPSTATS,		/* the snmpstats model */
+};
+
 struct worker {
 	pthread_t thread;
 	uint64_t iterations;
 	unsigned int id;
-	/* The snmpstats model, or NULL: ultrace_contact_insert(). */
+	enum mode mode;
+	/* The snmpstats model (MODE_SNMPSTATS), else NULL. */
 	struct ipcbuf_model *ipcbuf;
 	int failed;
 	double ns_per_call;
@@ -70,18 +84,51 @@ static void fill_contact(struct ultrace_contact *c, char *aor, size_t aorlen,
 	c->methods = 0x1fff;
 }
 
+/*
+ * The floor's field: the contact's 11 strings as an insert records them,
+ * each with its NUL, one after the other. Its length, 0 if over `len`.
+ */
+static uint32_t contact_bytes(const struct ultrace_contact *c, uint8_t *buf,
+		size_t len)
+{
+	const struct ultrace_str *in[] = {
+		&c->domain, &c->aor, &c->contact, &c->display_name,
+		&c->received, &c->path, &c->user_agent, &c->callid, &c->ruid,
+		&c->instance, &c->socket,
+	};
+	size_t n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		if (n + in[i]->len + 1 > len) {
+			return 0;
+		}
+		if (in[i]->len > 0) {
+			memcpy(buf + n, in[i]->s, in[i]->len);
+		}
+		n += in[i]->len;
+		buf[n++] = '\0';
+	}
+	return (uint32_t) n;
+}
+
 static void *run(void *arg)
 {
 	struct worker *w = arg;
 	struct ultrace_contact c;
 	char aor[64];
 	char uri[96];
+	uint8_t blob[512];
+	uint32_t blob_len;
 	int64_t t0;
 	uint64_t i;
 
 	fill_contact(&c, aor, sizeof(aor), uri, sizeof(uri), w->id);
+	blob_len = w->mode == MODE_FLOOR_BLOB ?
+		contact_bytes(&c, blob, sizeof(blob)) : 0;
 	t0 = now_ns();
-	if (w->ipcbuf != NULL) {
+	switch (w->mode) {
+	case MODE_SNMPSTATS:
 		for (i = 0; i < w->iterations; i++) {
 			if (ipcbuf_model_contact_callback(w->ipcbuf, c.aor.s,
 					c.aor.len, c.contact.s, c.contact.len,
@@ -90,11 +137,35 @@ static void *run(void *arg)
 				break;
 			}
 		}
-	} else {
+		break;
+	case MODE_INSERT:
 		for (i = 0; i < w->iterations; i++) {
 			c.cseq = (int32_t) i;
 			ultrace_contact_insert(&c);
 		}
+		break;
+	case MODE_UPDATE:
+		/*
+		 * A UA re-registering: the first call records a full update,
+		 * the others compact refreshes (doc/design.md).
+		 */
+		for (i = 0; i < w->iterations; i++) {
+			c.cseq = (int32_t) i;
+			c.expires++;
+			c.last_modified++;
+			ultrace_contact_update(&c);
+		}
+		break;
+	case MODE_FLOOR_INT:
+		for (i = 0; i < w->iterations; i++) {
+			ultrace_floor_int(i);
+		}
+		break;
+	case MODE_FLOOR_BLOB:
+		for (i = 0; i < w->iterations; i++) {
+			ultrace_floor_blob(blob, blob_len);
+		}
+		break;
 	}
 	w->ns_per_call = (double) (now_ns() - t0) / (double) w->iterations;
 	return NULL;
@@ -148,6 +219,10 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "no-provider", no_argument, NULL, 'n' },
+		{ "update", no_argument, NULL, 'u' },
+		{ "floor-int", no_argument, NULL, 'f' },
+		{ "floor-blob", no_argument, NULL, 'b' },
+		{ "blob-bytes", no_argument, NULL, 'B' },
 		{ "snmpstats", no_argument, NULL, 's' },
 		{ "drain-interval-us", required_argument, NULL, 'd' },
 		{ "cold-pool", no_argument, NULL, 'C' },
@@ -159,7 +234,7 @@ int main(int argc, char **argv)
 	unsigned int threads = 1;
 	uint64_t iterations = 1000000;
 	int load = 1;
-	int snmpstats = 0;
+	enum mode mode = MODE_INSERT;
 	int cold = 0;
 	int mem_join = 1;
 	struct drainer d;
@@ -172,13 +247,36 @@ int main(int argc, char **argv)
 
 	memset(&d, 0, sizeof(d));
 	d.interval_us = 1000;
-	while ((c = getopt_long(argc, argv, "nsd:CJt:i:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nufbBsd:CJt:i:", longopts,
+			NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			load = 0;
 			break;
+		case 'u':
+			mode = MODE_UPDATE;
+			break;
+		case 'f':
+			mode = MODE_FLOOR_INT;
+			break;
+		case 'b':
+			mode = MODE_FLOOR_BLOB;
+			break;
+		case 'B': {
+			/* The floor_blob field's size, for bench/run's labels. */
+			struct ultrace_contact contact;
+			char aor[64];
+			char uri[96];
+			uint8_t blob[512];
+
+			fill_contact(&contact, aor, sizeof(aor), uri,
+				sizeof(uri), 0);
+			printf("%" PRIu32 "\n",
+				contact_bytes(&contact, blob, sizeof(blob)));
+			return 0;
+		}
 		case 's':
-			snmpstats = 1;
+			mode = MODE_SNMPSTATS;
 			load = 0;
 			break;
 		case 'C':
@@ -197,10 +295,12 @@ int main(int argc, char **argv)
 			iterations = strtoull(optarg, NULL, 10);
 			break;
 		default:
-			fprintf(stderr, "usage: %s [--no-provider | "
+			fprintf(stderr, "usage: %s [--no-provider] "
+				"[--update | --floor-int | --floor-blob | "
 				"--snmpstats [--drain-interval-us US] [--cold-pool] "
 				"[--no-mem-join]] "
-				"[--threads T] [--iterations N]\n", argv[0]);
+				"[--threads T] [--iterations N]\n"
+				"       %s --blob-bytes\n", argv[0], argv[0]);
 			return 2;
 		}
 	}
@@ -211,7 +311,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "producer_cost: %s\n", err);
 		return 1;
 	}
-	if (snmpstats) {
+	if (load && (mode == MODE_FLOOR_INT || mode == MODE_FLOOR_BLOB) &&
+			ultrace_floor_load(err, sizeof(err)) != 0) {
+		fprintf(stderr, "producer_cost: %s\n", err);
+		return 1;
+	}
+	if (mode == MODE_SNMPSTATS) {
 		/* Room for every event even if the drainer never ran. */
 		d.ipcbuf = ipcbuf_model_create(64 * 1024 * 1024 +
 			(size_t) (threads * iterations * 256), mem_join);
@@ -233,6 +338,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < threads; i++) {
 		w[i].iterations = iterations;
 		w[i].id = i;
+		w[i].mode = mode;
 		w[i].ipcbuf = d.ipcbuf;
 		if (pthread_create(&w[i].thread, NULL, run, &w[i]) != 0) {
 			goto end;

@@ -4,7 +4,7 @@
 # nothing; bench/run isolates its own LTTng daemon and snmpd.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 23
+plan 25
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -18,10 +18,15 @@ env -u BENCH_SECTIONS "$ULTRACE_SRCDIR/bench/run" --smoke --output "$out" \
 ok $? "bench/run --smoke exits 0" || sed 's/^/# /' "$out.err"
 
 num='[0-9]+(\.[0-9]+)?'
-rows=$(grep -cE "^\| (provider not loaded|provider loaded, no session|session active|snmpstats model|snmpstats model, mem_join off) \| [12] \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \| ${num}x \| ${num}x \|\$" "$out")
-is "$rows" "10" "producer cost: 5 cases x 1 and 2 threads, ns and instructions, each a number"
+cases='provider not loaded|provider loaded, no session|session active|update \(same contact: a refresh\)|LTTng floor: one integer|LTTng floor: one [0-9]+-byte field|snmpstats model|snmpstats model, mem_join off'
+rows=$(grep -cE "^\| ($cases) \| [12] \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \| ${num}x \| ${num}x \|\$" "$out")
+is "$rows" "16" "producer cost: 8 cases (insert, refresh, LTTng's two floor events...) x 1 and 2 threads, ns and instructions, each a number"
+rows=$(grep -cE "^\| ($cases) \| [12] \| ${num}x \| ${num}x \| ${num}x \| ${num}x \|\$" "$out")
+is "$rows" "16" "producer cost against LTTng's floor: 8 cases x 1 and 2 threads, ns and instruction ratios"
 grep -q '^0 0 (must be 0' "$out"
 ok $? "producer runs report their tracer discards (none)"
+grep -A1 '^Of the update runs' "$out" | grep -qE '^[1-9][0-9]*/[1-9][0-9]* \('
+ok $? "the update runs recorded compact refreshes"
 # Replay: per trace size, the babeltrace2 floor, ultrace-replay, the
 # plugin (skipped by a smoke run when not built), and both up to T; wall
 # and CPU seconds, each with its ratios.

@@ -81,13 +81,17 @@ start_sessiond() {
 	done
 }
 
-# Create a local session NAME recording every ultrace event into DIR,
-# in a per-UID channel big enough that a test burst loses nothing.
+# create_session NAME DIR [EVENTS]: a local session NAME recording every
+# ultrace event into DIR, in a per-UID channel big enough that a test
+# burst loses nothing; EVENTS: more events to enable in the same channel
+# (an `lttng enable-event` pattern: bench/run's 'ultrace_floor:*').
 create_session() {
 	lttng create "$1" --output="$2" >/dev/null &&
 	lttng enable-channel -u -s "$1" ultrace --buffers-uid \
 		--subbuf-size=4M --num-subbuf=8 >/dev/null &&
 	lttng enable-event -u -s "$1" -c ultrace 'ultrace:*' >/dev/null &&
+	{ [ -z "${3:-}" ] ||
+		lttng enable-event -u -s "$1" -c ultrace "$3" >/dev/null; } &&
 	lttng start "$1" >/dev/null
 }
 
