@@ -32,7 +32,7 @@ ok $? "the update runs recorded compact refreshes"
 # and CPU seconds, each with its ratios.
 want=15
 [ -f "$ULTRACE_BUILDDIR/consumer/.libs/babeltrace-plugin-ultrace.so" ] || want=12
-rows=$(grep -cE "^\| (20000|50000) \| (compact|full) \([0-9]+\) \| [0-9]+ \| $num \| 0 \| 1 \| \`(babeltrace2|ultrace-replay)[^|]*\`( \(T = [^|]*\))? \| [1-9][0-9]* \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| ${num}x \|\$" "$out")
+rows=$(grep -cE "^\| (20000|50000) \| (compact|full) \([0-9]+\) \| [0-9]+ \| $num \| 0 \| 1 \| \`(babeltrace2|ultrace-replay)[^|]*\`( \(T = [^|]*\))? \| [1-9][0-9]* \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| [0-9]+ \| ${num}x \| (${num}|-)x \|\$" "$out")
 is "$rows" "$want" "replay throughput: the babeltrace2 floor, ultrace-replay, the plugin, both up to T: wall and CPU, bytes/event, three traces"
 grep -qE '^\| 20000 \| compact \([1-9][0-9]*\) \| [0-9]+ \| [0-9.]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 20000 \|' "$out" &&
 	grep -qE '^\| 50000 \| compact \([1-9][0-9]*\) \| [0-9]+ \| [0-9.]+ \| 0 \| 1 \| `ultrace-replay --stats TRACE` \| 50000 \|' "$out" &&
