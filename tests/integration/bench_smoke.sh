@@ -4,7 +4,7 @@
 # nothing; bench/run isolates its own LTTng daemon and snmpd.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 25
+plan 26
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -80,23 +80,31 @@ if grep -q '^Not measured: missing' "$out"; then
 	# Something the Kamailio section needs is missing: a failure, not a
 	# skip (tools/setup-deps installs kamailio and sipp).
 	for what in "Kamailio REGISTER: none, ultrace, snmpstats" \
-			"the ultrace run's trace" \
-			"snmpstats served every registered contact"; do
+			"Kamailio CPU per REGISTER: none, ultrace, snmpstats" \
+			"ultrace-consumerd followed the ultrace run live" \
+			"ultrace and snmpstats served every registered contact"; do
 		ok 1 "$what: $(grep '^Not measured: missing' "$out")"
 	done
 else
 	rows=$(grep -cE "^\| (none|ultrace|snmpstats) \| [0-9]+ \| [0-9]+\.\.[0-9]+ \| 0 \| ${num}x \|\$" "$out")
 	is "$rows" "3" "Kamailio REGISTER: none, ultrace, snmpstats, no failed call"
-	grep -qE '^tracer discards\): 300/0 \(calls: 300 each\)' "$out"
-	ok $? "the ultrace run's trace holds every registration"
+	# CPU s per 10k REGISTERs: Kamailio, beside it, total, each with its
+	# spread; ratios ("-" when none's run was too short for a tick).
+	rows=$(grep -cE "^\| (none|ultrace|snmpstats) \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| $num \| $num\.\.$num \| (${num}x|-) \| (${num}x|-) \| $num \|\$" "$out")
+	is "$rows" "3" "Kamailio CPU per REGISTER: none, ultrace, snmpstats, beside Kamailio and total"
+	grep -qE "^anomalies, p99 lag ms\): 300/0/0/$num \(calls: 300 each\)\.\$" "$out"
+	ok $? "ultrace-consumerd followed the ultrace run live: every contact, no discard, no anomaly" ||
+		grep -B1 '^anomalies, p99' "$out" | sed 's/^/# /'
 	# Not how many walks ended during the run (a 300-call run may end
 	# before the first): after the run, one complete walk through the
 	# same snmpd serves all 300 contacts, and no walk, during the run or
 	# after, returned a malformed varbind.
-	grep -qE '^\(contacts served/registered, malformed varbinds\): 300/300 0\.$' "$out" &&
-		grep -qE '^Contact-table walks during the snmpstats runs \(every 2 s\): [0-9]+ started, [0-9]+ completed, 0 malformed' "$out"
-	ok $? "snmpstats served every registered contact, well-formed" ||
-		grep -A1 '^Contact' "$out" | sed 's/^/# /'
+	grep -qE '^ultrace 300/300 0;$' "$out" &&
+		grep -qE '^snmpstats 300/300 0\.$' "$out" &&
+		grep -qE '^completed, malformed varbinds in them\): ultrace [0-9]+/[0-9]+/0,$' "$out" &&
+		grep -qE '^snmpstats [0-9]+/[0-9]+/0\.$' "$out"
+	ok $? "ultrace and snmpstats served every registered contact, well-formed" ||
+		grep -A3 '^Contact' "$out" | sed 's/^/# /'
 fi
 summary=$(sed -n '/^## Summary/,/^## 1\./p' "$out")
 rows=$(echo "$summary" | grep -cE '^- ')
