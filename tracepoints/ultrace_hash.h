@@ -93,10 +93,15 @@ static inline uint64_t ultrace_hash_absorb(uint64_t h, struct ultrace_str s)
 {
 	const unsigned char *p = (const unsigned char *) s.s;
 	size_t n = s.s == NULL ? 0 : s.len;
-	const unsigned char *end = p + n;
+	const unsigned char *end;
 	uint64_t a;
 	uint64_t b;
 
+	if (n == 0) {
+		/* No pointer arithmetic on a NULL slice (UBSan). */
+		return ultrace_hash_mum(h ^ ULTRACE_HASH_K2, ULTRACE_HASH_K1);
+	}
+	end = p + n;
 	if (n > 16) {
 		while (end - p > 16) {
 			h = ultrace_hash_mum(ultrace_hash_load(p) ^ h,
@@ -109,7 +114,7 @@ static inline uint64_t ultrace_hash_absorb(uint64_t h, struct ultrace_str s)
 		a = ultrace_hash_load(p);
 		b = ultrace_hash_load(end - 8);
 	} else {
-		a = n > 0 ? ultrace_hash_tail(p, n) : 0;
+		a = ultrace_hash_tail(p, n);
 		b = 0;
 	}
 	return ultrace_hash_mum(a ^ h ^ ULTRACE_HASH_K2,
