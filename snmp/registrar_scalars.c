@@ -33,6 +33,7 @@ static const oid rejected_oid[] = {
 	ULTRACE_OID_REG_REJECTED_REGISTRATIONS,
 };
 
+/* The configuration's (registrar_config), then the counters'. */
 enum figure {
 	FIGURE_MAX_EXPIRES,
 	FIGURE_MAX_USERS,

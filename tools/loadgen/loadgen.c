@@ -61,6 +61,7 @@ enum {
 	OPT_REGISTRAR_DEFAULT_EXPIRES,
 	OPT_REGISTRAR_REJECT_RATIO,
 	OPT_REGISTRAR_INTERVAL,
+	OPT_NO_REGISTRAR,
 };
 
 struct lg_options {
@@ -112,6 +113,7 @@ static const struct option long_options[] = {
 		OPT_REGISTRAR_REJECT_RATIO },
 	{ "registrar-interval", required_argument, NULL,
 		OPT_REGISTRAR_INTERVAL },
+	{ "no-registrar", no_argument, NULL, OPT_NO_REGISTRAR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -167,6 +169,7 @@ static void usage(FILE *out)
 "                                   (default 0.01)\n"
 "      --registrar-interval S       emit the REGISTER counters every S seconds\n"
 "                                   (default 1; 0: only at the times above)\n"
+"      --no-registrar               emit none of these: contact events only\n"
 "\n"
 "State:\n"
 "      --truth FILE           write the contacts held at exit as CSV\n"
@@ -537,6 +540,9 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 					&opts->registrar_interval)) {
 				goto end;
 			}
+			break;
+		case OPT_NO_REGISTRAR:
+			cfg->no_registrar = 1;
 			break;
 		case OPT_NO_PROVIDER:
 			opts->no_provider = 1;

@@ -61,6 +61,7 @@ struct lg_config {
 	 */
 	struct ultrace_registrar_settings registrar;
 	double reject_ratio;        /* REGISTERs also rejected, per accepted */
+	int no_registrar;           /* --no-registrar: contact events only */
 };
 
 /*

@@ -188,6 +188,9 @@ static void registrar_emit_locked(struct lg_run *run, int with_config)
 {
 	struct ultrace_registrar_counts n;
 
+	if (run->cfg->no_registrar) {
+		return;
+	}
 	if (with_config) {
 		ultrace_registrar_config(&run->cfg->registrar);
 		run->registrar_events[0]++;
