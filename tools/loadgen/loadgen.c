@@ -682,6 +682,17 @@ static int64_t seconds_to_ns(double s)
 }
 
 /*
+ * The next deadline of a periodic task that ran for `at`: one period
+ * later, or a period from now if it fell that far behind (no burst).
+ */
+static int64_t next_period(int64_t at, int64_t now, double period_s)
+{
+	int64_t next = at + seconds_to_ns(period_s);
+
+	return next < now ? now + seconds_to_ns(period_s) : next;
+}
+
+/*
  * Visit the slots the time since the last step earns (credit carries the
  * fraction over, so a small table is not dumped faster than its period).
  * Returns 1 when this step ended a dump.
@@ -760,21 +771,14 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 		}
 		if (now >= next_dump_ns && !atomic_load(&run->stop)) {
 			lg_snapshot_statedump(run, ++*dump_id);
-			next_dump_ns += seconds_to_ns(opts->statedump_interval);
-			if (next_dump_ns < now) {
-				next_dump_ns = now +
-					seconds_to_ns(opts->statedump_interval);
-			}
+			next_dump_ns = next_period(next_dump_ns, now,
+				opts->statedump_interval);
 			continue;
 		}
 		if (now >= next_registrar_ns) {
 			lg_snapshot_registrar(run, 0);
-			next_registrar_ns += seconds_to_ns(
+			next_registrar_ns = next_period(next_registrar_ns, now,
 				opts->registrar_interval);
-			if (next_registrar_ns < now) {
-				next_registrar_ns = now + seconds_to_ns(
-					opts->registrar_interval);
-			}
 		}
 		if (slots_per_ns > 0 && !atomic_load(&run->stop)) {
 			rolling_step(run, &rolling, dump_id, slots_per_ns,
