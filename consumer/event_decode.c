@@ -25,20 +25,28 @@ enum field_id {
 	F_CSEQ = F_STRING_COUNT, F_Q, F_EXPIRES, F_LAST_MODIFIED, F_FLAGS,
 	F_CFLAGS, F_METHODS, F_REG_ID, F_TRUNCATED, F_DUMP_ID, F_CONTACTS,
 	F_REFRESH,
+	F_MAX_EXPIRES, F_MAX_USERS, F_DEFAULT_EXPIRES, F_ACCEPTED, F_REJECTED,
 	F_COUNT,
 };
+
+/* A class's needed fields and their signedness are bit masks. */
+_Static_assert(F_COUNT <= 32, "field bits must fit a uint32_t");
 
 static const char *const field_names[F_COUNT] = {
 	"domain", "aor", "contact", "display_name", "received", "path",
 	"user_agent", "callid", "ruid", "instance", "socket",
 	"cseq", "q", "expires", "last_modified", "flags", "cflags",
 	"methods", "reg_id", "truncated", "dump_id", "contacts", "refresh",
+	"max_expires", "max_users", "default_expires", "accepted", "rejected",
 };
 
 #define CONTACT_FIELDS ((UINT32_C(1) << F_DUMP_ID) - 1)
 #define BIT(f) (UINT32_C(1) << (f))
 /* contact_refresh's one array, laid out as ultrace_hash.h says. */
 #define REFRESH_FIELDS BIT(F_REFRESH)
+#define REGISTRAR_CONFIG_FIELDS (BIT(F_MAX_EXPIRES) | BIT(F_MAX_USERS) | \
+	BIT(F_DEFAULT_EXPIRES))
+#define REGISTRAR_COUNTERS_FIELDS (BIT(F_ACCEPTED) | BIT(F_REJECTED))
 
 struct class_entry {
 	struct hash_node hnode;
@@ -70,6 +78,10 @@ static const struct {
 	{ "statedump_end", ULTRACE_EVENT_STATEDUMP_END,
 		BIT(F_DUMP_ID) | BIT(F_CONTACTS) },
 	{ "contact_refresh", ULTRACE_EVENT_CONTACT_REFRESH, REFRESH_FIELDS },
+	{ "registrar_config", ULTRACE_EVENT_REGISTRAR_CONFIG,
+		REGISTRAR_CONFIG_FIELDS },
+	{ "registrar_counters", ULTRACE_EVENT_REGISTRAR_COUNTERS,
+		REGISTRAR_COUNTERS_FIELDS },
 };
 
 struct ultrace_event_decoder *ultrace_event_decoder_create(void)
@@ -313,6 +325,31 @@ static void decode_refresh(const bt_field *array,
 		ULTRACE_REFRESH_LAST_MODIFIED);
 }
 
+/*
+ * The MIB's Unsigned32: a value outside it (a producer that declared the
+ * field signed, or wider) is clamped, not wrapped into another setting.
+ */
+static uint32_t get_u32(const struct class_entry *entry,
+		const bt_field *payload, int f)
+{
+	int64_t v = get_int(entry, payload, f);
+
+	if ((entry->is_signed & BIT(f)) && v < 0) {
+		return 0;
+	}
+	return (uint64_t) v > UINT32_MAX ? UINT32_MAX : (uint32_t) v;
+}
+
+static void decode_registrar_config(const struct class_entry *entry,
+		const bt_field *payload, struct ultrace_registry_event *out)
+{
+	struct ultrace_registrar_settings *s = &out->registrar.settings;
+
+	s->max_expires = get_u32(entry, payload, F_MAX_EXPIRES);
+	s->max_users = get_u32(entry, payload, F_MAX_USERS);
+	s->default_expires = get_u32(entry, payload, F_DEFAULT_EXPIRES);
+}
+
 static enum ultrace_decode_status event_time(const bt_message *msg,
 		const struct class_entry *entry, const bt_event *event,
 		int64_t *ns, char *err, size_t errlen)
@@ -416,6 +453,14 @@ enum ultrace_decode_status ultrace_event_decode(
 	} else if (entry->index[F_REFRESH] != UINT64_MAX) {
 		decode_refresh(bt_field_structure_borrow_member_field_by_index_const(
 			payload, entry->index[F_REFRESH]), out);
+	}
+	if (entry->kind == ULTRACE_EVENT_REGISTRAR_CONFIG) {
+		decode_registrar_config(entry, payload, out);
+	} else if (entry->kind == ULTRACE_EVENT_REGISTRAR_COUNTERS) {
+		out->registrar.counts.accepted = (uint64_t) get_int(entry,
+			payload, F_ACCEPTED);
+		out->registrar.counts.rejected = (uint64_t) get_int(entry,
+			payload, F_REJECTED);
 	}
 	return ULTRACE_DECODE_OK;
 }

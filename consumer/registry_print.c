@@ -383,8 +383,10 @@ int ultrace_registry_print_stats(FILE *out,
 {
 	const struct ultrace_registry_stats *st =
 		ultrace_registry_borrow_stats(registry);
+	const struct ultrace_registry_registrar *registrar =
+		ultrace_registry_borrow_registrar(registry);
 	struct stat_row rows[ULTRACE_EVENT_KIND_COUNT + ULTRACE_ANOMALY_COUNT +
-		11];
+		11 + 5];
 	char names[ULTRACE_EVENT_KIND_COUNT + ULTRACE_ANOMALY_COUNT][48];
 	char first[40];
 	char last[40];
@@ -428,6 +430,21 @@ int ultrace_registry_print_stats(FILE *out,
 	rows[n++].value = st->contacts;
 	rows[n].name = "users_created";
 	rows[n++].value = st->users_created;
+	/* The registrar's own figures, once its events said them. */
+	if (registrar->has_settings) {
+		rows[n].name = "registrar.max_expires";
+		rows[n++].value = registrar->settings.max_expires;
+		rows[n].name = "registrar.max_users";
+		rows[n++].value = registrar->settings.max_users;
+		rows[n].name = "registrar.default_expires";
+		rows[n++].value = registrar->settings.default_expires;
+	}
+	if (registrar->has_counts) {
+		rows[n].name = "registrar.accepted";
+		rows[n++].value = registrar->counts.accepted;
+		rows[n].name = "registrar.rejected";
+		rows[n++].value = registrar->counts.rejected;
+	}
 	ultrace_time_format_ns(st->first_event_ns, first, sizeof(first));
 	ultrace_time_format_ns(st->last_event_ns, last, sizeof(last));
 	if (st->first_event_ns == 0) {

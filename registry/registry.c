@@ -114,6 +114,7 @@ struct ultrace_registry {
 	uint32_t dump_generation;
 	uint64_t dump_seen;
 	int64_t dump_begin_ns;
+	struct ultrace_registry_registrar registrar;
 };
 
 /* What an event names: its domain (NULL: none yet) and hashes. */
@@ -1172,6 +1173,29 @@ static void dump_end(struct ultrace_registry *registry,
 	}
 }
 
+/* The latest of each wins: the registrar's counters are cumulative. */
+static void apply_registrar(struct ultrace_registry *registry,
+		const struct ultrace_registry_event *event)
+{
+	struct ultrace_registry_registrar *r = &registry->registrar;
+
+	if (event->kind == ULTRACE_EVENT_REGISTRAR_CONFIG) {
+		r->has_settings = 1;
+		r->settings = event->registrar.settings;
+		r->settings_ns = event->time_ns;
+	} else {
+		r->has_counts = 1;
+		r->counts = event->registrar.counts;
+		r->counts_ns = event->time_ns;
+	}
+}
+
+const struct ultrace_registry_registrar *ultrace_registry_borrow_registrar(
+		const struct ultrace_registry *registry)
+{
+	return &registry->registrar;
+}
+
 int ultrace_event_kind_has_contact(enum ultrace_event_kind kind)
 {
 	return kind == ULTRACE_EVENT_CONTACT_INSERT ||
@@ -1246,6 +1270,10 @@ enum ultrace_registry_status ultrace_registry_apply_hinted(
 		break;
 	case ULTRACE_EVENT_CONTACT_REFRESH:
 		status = apply_refresh(registry, event);
+		break;
+	case ULTRACE_EVENT_REGISTRAR_CONFIG:
+	case ULTRACE_EVENT_REGISTRAR_COUNTERS:
+		apply_registrar(registry, event);
 		break;
 	case ULTRACE_EVENT_KIND_COUNT:
 		break;
@@ -1578,7 +1606,8 @@ const char *ultrace_event_kind_name(enum ultrace_event_kind kind)
 	static const char *const names[ULTRACE_EVENT_KIND_COUNT] = {
 		"contact_insert", "contact_update", "contact_delete",
 		"contact_expire", "statedump_begin", "statedump_contact",
-		"statedump_end", "contact_refresh",
+		"statedump_end", "contact_refresh", "registrar_config",
+		"registrar_counters",
 	};
 
 	return (unsigned int) kind < ULTRACE_EVENT_KIND_COUNT ?

@@ -35,6 +35,9 @@ enum ultrace_event_kind {
 	 * last_modified, nothing else (doc/design.md, "Compact refreshes").
 	 */
 	ULTRACE_EVENT_CONTACT_REFRESH,
+	/* The registrar's figures (ultrace.h): `registrar` below. */
+	ULTRACE_EVENT_REGISTRAR_CONFIG,
+	ULTRACE_EVENT_REGISTRAR_COUNTERS,
 	ULTRACE_EVENT_KIND_COUNT,
 };
 
@@ -89,6 +92,11 @@ struct ultrace_registry_event {
 	uint64_t refresh_key;
 	uint64_t refresh_check;
 	struct ultrace_contact contact; /* contact events; slices borrowed */
+	/* registrar_config: `settings`; registrar_counters: `counts` */
+	struct {
+		struct ultrace_registrar_settings settings;
+		struct ultrace_registrar_counts counts;
+	} registrar;
 };
 
 struct ultrace_registry_stats {
@@ -294,6 +302,24 @@ const struct ultrace_contact *ultrace_registry_contact_get_values(
 #define ultrace_registry_contact_values(contact) \
 	ultrace_registry_contact_get_values((contact), \
 		&(struct ultrace_contact) { .cseq = 0 })
+
+/*
+ * The registrar's own figures: the latest registrar_config and
+ * registrar_counters events applied (a registrar that restarts counts
+ * from 0 again: so does this). Nothing else changes them; until the first
+ * of each arrives, has_settings / has_counts is 0.
+ */
+struct ultrace_registry_registrar {
+	int has_settings;
+	int has_counts;
+	struct ultrace_registrar_settings settings;
+	struct ultrace_registrar_counts counts;
+	int64_t settings_ns;         /* trace time of the event that set them */
+	int64_t counts_ns;
+};
+
+const struct ultrace_registry_registrar *ultrace_registry_borrow_registrar(
+		const struct ultrace_registry *registry);
 
 const char *ultrace_event_kind_name(enum ultrace_event_kind kind);
 /* Non-zero for the kinds that carry contact fields (and need AOR, URI). */

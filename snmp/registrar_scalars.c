@@ -1,8 +1,9 @@
 /*
  * registrar_scalars.c: registers and serves the kamailioSIPRegCfg and
- * kamailioSIPRegStats scalars the trace can answer, and nothing else.
- * The others (max expiry, max users, default interval, rejected
- * registrations) are not in the trace and stay unregistered.
+ * kamailioSIPRegStats scalars: the users the registry holds, the lookup
+ * counter, and the registrar's own figures (its configuration and its
+ * REGISTER counters, from its registrar_config and registrar_counters
+ * events) with the MIB's meaning. Nothing of babeltrace2.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -18,8 +19,48 @@ static const oid current_users_oid[] = { ULTRACE_OID_REG_CURRENT_USERS };
 static const oid lookup_counter_oid[] = {
 	ULTRACE_OID_REG_USER_LOOKUP_COUNTER,
 };
+static const oid max_expiry_oid[] = {
+	ULTRACE_OID_REG_MAX_CONTACT_EXPIRY_DURATION,
+};
+static const oid max_users_oid[] = { ULTRACE_OID_REG_MAX_USERS };
+static const oid dflt_interval_oid[] = {
+	ULTRACE_OID_REG_DFLT_REG_ACTIVE_INTERVAL,
+};
 static const oid accepted_oid[] = {
 	ULTRACE_OID_REG_ACCEPTED_REGISTRATIONS,
+};
+static const oid rejected_oid[] = {
+	ULTRACE_OID_REG_REJECTED_REGISTRATIONS,
+};
+
+/* The configuration's (registrar_config), then the counters'. */
+enum figure {
+	FIGURE_MAX_EXPIRES,
+	FIGURE_MAX_USERS,
+	FIGURE_DEFAULT_EXPIRES,
+	FIGURE_ACCEPTED,
+	FIGURE_REJECTED,
+};
+
+/* A scalar that serves one of the registrar's figures. */
+struct figure_object {
+	const char *name;
+	const oid *object;
+	size_t object_len;
+	enum figure figure;
+};
+
+static struct figure_object figure_objects[] = {
+	{ "kamailioSIPRegMaxContactExpiryDuration", max_expiry_oid,
+		OID_LENGTH(max_expiry_oid), FIGURE_MAX_EXPIRES },
+	{ "kamailioSIPRegMaxUsers", max_users_oid,
+		OID_LENGTH(max_users_oid), FIGURE_MAX_USERS },
+	{ "kamailioSIPRegDfltRegActiveInterval", dflt_interval_oid,
+		OID_LENGTH(dflt_interval_oid), FIGURE_DEFAULT_EXPIRES },
+	{ "kamailioSIPRegAcceptedRegistrations", accepted_oid,
+		OID_LENGTH(accepted_oid), FIGURE_ACCEPTED },
+	{ "kamailioSIPRegRejectedRegistrations", rejected_oid,
+		OID_LENGTH(rejected_oid), FIGURE_REJECTED },
 };
 
 static struct ultrace_snmp_source scalar_source;
@@ -55,34 +96,76 @@ static int current_users_handler(netsnmp_mib_handler *handler,
 	return SNMP_ERR_NOERROR;
 }
 
-static int accepted_handler(netsnmp_mib_handler *handler,
+/*
+ * A registrar's maximum of 0 is no maximum (Kamailio's max_expires 0 turns
+ * the check off): the MIB's value for that is the largest Unsigned32, since
+ * a limit of 0 would grant no registration at all.
+ */
+static u_long maximum(uint32_t registrar_value)
+{
+	return registrar_value == 0 ? UINT32_MAX : registrar_value;
+}
+
+/* The figure's value and type; 0 while the registrar has not said it. */
+static int figure_get(const struct ultrace_registry_registrar *r,
+		enum figure figure, u_long *value, u_char *type)
+{
+	int known = figure < FIGURE_ACCEPTED ? r->has_settings : r->has_counts;
+
+	*type = figure < FIGURE_ACCEPTED ? ASN_UNSIGNED : ASN_COUNTER;
+	switch (figure) {
+	case FIGURE_MAX_EXPIRES:
+		*value = maximum(r->settings.max_expires);
+		break;
+	case FIGURE_MAX_USERS:
+		*value = maximum(r->settings.max_users);
+		break;
+	case FIGURE_DEFAULT_EXPIRES:
+		*value = r->settings.default_expires;
+		break;
+	/*
+	 * The registrar's own REGISTER counts, as the MIB defines them (a
+	 * REGISTER adding two bindings is one); Counter32 wraps.
+	 */
+	case FIGURE_ACCEPTED:
+		*value = (uint32_t) r->counts.accepted;
+		break;
+	case FIGURE_REJECTED:
+		*value = (uint32_t) r->counts.rejected;
+		break;
+	}
+	return known;
+}
+
+/*
+ * Until the registrar's event came (a consumer attached to a running
+ * registrar waits for its next statedump, or counters event), the object
+ * has no instance: noSuchInstance, and a walk goes past it.
+ */
+static int figure_handler(netsnmp_mib_handler *handler,
 		netsnmp_handler_registration *reginfo,
 		netsnmp_agent_request_info *reqinfo,
 		netsnmp_request_info *requests)
 {
-	struct ultrace_snmp_source *source = handler->myvoid;
-	const struct ultrace_registry_stats *stats;
-	uint64_t events;
+	const struct figure_object *object = handler->myvoid;
 	u_long value;
+	u_char type;
+	int known;
 
 	(void) reginfo;
 	if (reqinfo->mode != MODE_GET) {
 		return SNMP_ERR_NOERROR;
 	}
-	pthread_mutex_lock(source->lock);
-	stats = ultrace_registry_borrow_stats(source->registry);
-	/*
-	 * The registrar counts accepted REGISTER requests; the trace shows
-	 * the contact changes they made: one per inserted, refreshed or
-	 * removed binding (doc/snmp.md).
-	 */
-	events = stats->events[ULTRACE_EVENT_CONTACT_INSERT] +
-		stats->events[ULTRACE_EVENT_CONTACT_UPDATE] +
-		stats->events[ULTRACE_EVENT_CONTACT_REFRESH] +
-		stats->events[ULTRACE_EVENT_CONTACT_DELETE];
-	pthread_mutex_unlock(source->lock);
-	value = (u_long) (uint32_t) events;   /* Counter32 wraps */
-	snmp_set_var_typed_value(requests->requestvb, ASN_COUNTER,
+	pthread_mutex_lock(scalar_source.lock);
+	known = figure_get(ultrace_registry_borrow_registrar(
+		scalar_source.registry), object->figure, &value, &type);
+	pthread_mutex_unlock(scalar_source.lock);
+	if (!known) {
+		netsnmp_set_request_error(reqinfo, requests,
+			SNMP_NOSUCHINSTANCE);
+		return SNMP_ERR_NOERROR;
+	}
+	snmp_set_var_typed_value(requests->requestvb, type,
 		(const u_char *) &value, sizeof(value));
 	return SNMP_ERR_NOERROR;
 }
@@ -110,7 +193,7 @@ static int lookup_counter_handler(netsnmp_mib_handler *handler,
 }
 
 static int register_scalar(const char *name, Netsnmp_Node_Handler *fn,
-		const oid *object, size_t object_len)
+		const oid *object, size_t object_len, void *data)
 {
 	netsnmp_handler_registration *reg;
 	int ret = -1;
@@ -120,7 +203,7 @@ static int register_scalar(const char *name, Netsnmp_Node_Handler *fn,
 	if (reg == NULL) {
 		goto end;
 	}
-	reg->handler->myvoid = &scalar_source;
+	reg->handler->myvoid = data;
 	/* Adds the .0 instance; frees `reg` on failure. */
 	if (netsnmp_register_read_only_scalar(reg) != MIB_REGISTERED_OK) {
 		goto end;
@@ -132,23 +215,28 @@ end:
 
 int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source)
 {
+	size_t i;
 	int ret = -1;
 
 	scalar_source = *source;
 	if (register_scalar("kamailioSIPRegCurrentUsers",
 			current_users_handler, current_users_oid,
-			OID_LENGTH(current_users_oid)) != 0) {
+			OID_LENGTH(current_users_oid), &scalar_source) != 0) {
 		goto end;
 	}
 	if (register_scalar("kamailioSIPRegUserLookupCounter",
 			lookup_counter_handler, lookup_counter_oid,
-			OID_LENGTH(lookup_counter_oid)) != 0) {
+			OID_LENGTH(lookup_counter_oid), &scalar_source) != 0) {
 		goto end;
 	}
-	if (register_scalar("kamailioSIPRegAcceptedRegistrations",
-			accepted_handler, accepted_oid,
-			OID_LENGTH(accepted_oid)) != 0) {
-		goto end;
+	for (i = 0; i < sizeof(figure_objects) / sizeof(figure_objects[0]);
+			i++) {
+		struct figure_object *f = &figure_objects[i];
+
+		if (register_scalar(f->name, figure_handler, f->object,
+				f->object_len, f) != 0) {
+			goto end;
+		}
 	}
 	ret = 0;
 end:

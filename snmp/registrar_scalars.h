@@ -1,8 +1,10 @@
 /*
- * registrar_scalars.h: the registrar scalars ultrace can serve:
- * kamailioSIPRegCurrentUsers, kamailioSIPRegUserLookupCounter and
- * kamailioSIPRegAcceptedRegistrations. Knows net-snmp and the registry's
- * statistics; nothing of babeltrace2.
+ * registrar_scalars.h: every scalar of kamailioSIPRegCfg and
+ * kamailioSIPRegStats: kamailioSIPRegCurrentUsers,
+ * kamailioSIPRegUserLookupCounter, and the registrar's own figures
+ * (MaxContactExpiryDuration, MaxUsers, DfltRegActiveInterval, Accepted-
+ * and RejectedRegistrations). Knows net-snmp and the registry; nothing of
+ * babeltrace2.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,7 +13,7 @@
 
 #include "source.h"
 
-/* Register the three scalars; `source` is borrowed. 0 or -1. */
+/* Register the scalars; `source` is borrowed. 0 or -1. */
 int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source);
 
 #endif /* ULTRACE_SNMP_REGISTRAR_SCALARS_H */

@@ -248,3 +248,13 @@ struct ultrace_str ultrace_str_from_cstr(const char *s)
 
 	return str;
 }
+
+void ultrace_registrar_config(const struct ultrace_registrar_settings *s)
+{
+	lttng_ust_tracepoint(ultrace, registrar_config, s);
+}
+
+void ultrace_registrar_counters(const struct ultrace_registrar_counts *n)
+{
+	lttng_ust_tracepoint(ultrace, registrar_counters, n);
+}

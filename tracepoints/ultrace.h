@@ -128,6 +128,29 @@ int ultrace_enabled(void);
 /* Build a slice from a NUL-terminated string (NULL gives an empty one). */
 struct ultrace_str ultrace_str_from_cstr(const char *s);
 
+/*
+ * The registrar's own figures, which no contact event carries: the
+ * configuration KAMAILIO-SIP-SERVER-MIB's kamailioSIPRegCfg reports, and
+ * its REGISTER counters. A registrar records both when it starts and in
+ * every statedump (a consumer that attached late learns them there), and
+ * the counters again every second or so, read from its own statistics:
+ * nothing is recorded per request. A consumer keeps the latest of each.
+ */
+struct ultrace_registrar_settings {
+	uint32_t max_expires;      /* longest lifetime granted, s; 0: no maximum */
+	uint32_t max_users;        /* users (AORs) it accepts; 0: no maximum */
+	uint32_t default_expires;  /* lifetime when a REGISTER asks none, s */
+};
+
+struct ultrace_registrar_counts {
+	uint64_t accepted;         /* REGISTER requests accepted (200) */
+	uint64_t rejected;         /* REGISTER requests rejected */
+};
+
+/* ultrace:registrar_config and ultrace:registrar_counters. */
+void ultrace_registrar_config(const struct ultrace_registrar_settings *s);
+void ultrace_registrar_counters(const struct ultrace_registrar_counts *n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -110,6 +110,28 @@ LTTNG_UST_TRACEPOINT_EVENT(ultrace, statedump_end,
 	)
 )
 
+/*
+ * The registrar's configuration and REGISTER counters (ultrace.h):
+ * numbers only, a few events a second at most.
+ */
+LTTNG_UST_TRACEPOINT_EVENT(ultrace, registrar_config,
+	LTTNG_UST_TP_ARGS(const struct ultrace_registrar_settings *, s),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint32_t, max_expires, (s)->max_expires)
+		lttng_ust_field_integer(uint32_t, max_users, (s)->max_users)
+		lttng_ust_field_integer(uint32_t, default_expires,
+			(s)->default_expires)
+	)
+)
+
+LTTNG_UST_TRACEPOINT_EVENT(ultrace, registrar_counters,
+	LTTNG_UST_TP_ARGS(const struct ultrace_registrar_counts *, n),
+	LTTNG_UST_TP_FIELDS(
+		lttng_ust_field_integer(uint64_t, accepted, (n)->accepted)
+		lttng_ust_field_integer(uint64_t, rejected, (n)->rejected)
+	)
+)
+
 #endif /* ULTRACE_TP_H */
 
 #include <lttng/tracepoint-event.h>

@@ -30,7 +30,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum op {
-	OP_EVENT_FIRST = 0,          /* 0..7: apply an event of that kind */
+	OP_EVENT_FIRST = 0,          /* 0..9: apply an event of that kind */
 	OP_BAD_KIND = ULTRACE_EVENT_KIND_COUNT,
 	OP_DISCARDED_EVENTS,
 	OP_DISCARDED_PACKETS,
@@ -477,6 +477,55 @@ static void check_expired(const struct ultrace_registry *registry,
 	}
 }
 
+/*
+ * registrar_config / registrar_counters: any values, the latest kept as
+ * they came, and nothing else changed.
+ */
+static void apply_registrar(struct reader *in,
+		struct ultrace_registry *registry,
+		struct ultrace_registry_event *event)
+{
+	const struct ultrace_registry_stats *st =
+		ultrace_registry_borrow_stats(registry);
+	const struct ultrace_registry_registrar *reg =
+		ultrace_registry_borrow_registrar(registry);
+	struct ultrace_registry_registrar before = *reg;
+	uint64_t users = st->users;
+	uint64_t contacts = st->contacts;
+
+	event->registrar.settings.max_expires = (uint32_t) get_uint(in, 4);
+	event->registrar.settings.max_users = (uint32_t) get_uint(in, 4);
+	event->registrar.settings.default_expires = (uint32_t) get_uint(in,
+		4);
+	event->registrar.counts.accepted = get_uint(in, 8);
+	event->registrar.counts.rejected = get_uint(in, 8);
+	FUZZ_CHECK(ultrace_registry_apply(registry, event) ==
+		ULTRACE_REGISTRY_STATUS_OK, "%s not applied",
+		ultrace_event_kind_name(event->kind));
+	FUZZ_CHECK(st->users == users && st->contacts == contacts,
+		"a registrar event changed the contacts");
+	if (event->kind == ULTRACE_EVENT_REGISTRAR_CONFIG) {
+		FUZZ_CHECK(reg->has_settings && memcmp(&reg->settings,
+			&event->registrar.settings,
+			sizeof(reg->settings)) == 0 &&
+			reg->settings_ns == event->time_ns &&
+			reg->has_counts == before.has_counts &&
+			memcmp(&reg->counts, &before.counts,
+				sizeof(reg->counts)) == 0,
+			"registrar_config: not kept as it came, or it "
+			"changed the counters");
+	} else {
+		FUZZ_CHECK(reg->has_counts && memcmp(&reg->counts,
+			&event->registrar.counts, sizeof(reg->counts)) == 0 &&
+			reg->counts_ns == event->time_ns &&
+			reg->has_settings == before.has_settings &&
+			memcmp(&reg->settings, &before.settings,
+				sizeof(reg->settings)) == 0,
+			"registrar_counters: not kept as they came, or they "
+			"changed the config");
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void) argc;
@@ -563,6 +612,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ultrace_event_kind_has_contact(event.kind)) {
 				event.truncated = (uint32_t) get_uint(&in, 1);
 				make_contact(&in, &arena, &event.contact);
+			}
+			if (event.kind == ULTRACE_EVENT_REGISTRAR_CONFIG ||
+					event.kind ==
+					ULTRACE_EVENT_REGISTRAR_COUNTERS) {
+				apply_registrar(&in, registry, &event);
+				break;
 			}
 			if (event.kind == ULTRACE_EVENT_CONTACT_REFRESH) {
 				int forged = (int) (get_uint(&in, 1) % 8 == 0);

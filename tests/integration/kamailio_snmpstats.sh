@@ -4,7 +4,9 @@
 # behind snmpd; (b) with Kamailio's snmpstats (export_registrar 1) behind
 # the same snmpd. The user and contact tables both serve must match row
 # for row once the differences doc/snmp.md lists are applied, and nothing
-# else may differ.
+# else may differ. Every registrar scalar (configuration, users, accepted
+# and rejected REGISTERs) must equal snmpstats' and the registrar's own
+# statistics (kamcmd stats.get_statistics registrar:).
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/kamailio_env.sh"
@@ -20,7 +22,7 @@ stop_all() {
 	stop_snmpd
 }
 TEARDOWN_HOOK=stop_all
-plan 17
+plan 19
 kamailio_require
 ls /usr/lib/*/kamailio/modules/snmpstats.so >/dev/null 2>&1 ||
 	bail_out "snmpstats.so not found: install kamailio-snmpstats-modules"
@@ -34,13 +36,22 @@ mount -t tmpfs tmpfs /var/agentx || bail_out "cannot mount a private /var/agentx
 AGENTX_SOCKET=/var/agentx/master
 
 # The scenario: 10 users with one contact and no q, 4 users with two
-# contacts (q 0.7 and 0.3), 5 refreshes (Expires 120), and one
-# de-registration (u06).
+# contacts (q 0.7 and 0.3), 5 refreshes (Expires 120), one
+# de-registration (u06): 20 REGISTERs accepted; then 3 REGISTERs the
+# registrar rejects ("Contact: *" with Expires 60: 400), changing nothing.
+# Both registrars grant at most 86400 s (max_expires).
+KAM_EXTRA_ARGS="-A REG_MAX_EXPIRES=86400"
 write_registration_inputs
 {
 	echo SEQUENTIAL
 	echo "u06;sip:u06@127.0.0.1:5070;0;3"
 } >"$WORK/dereg.csv"
+{
+	echo SEQUENTIAL
+	for i in 07 08 09; do
+		echo "u$i;60;5"
+	done
+} >"$WORK/reject.csv"
 # Expected rows: AOR, URI, Expiry - LastUpdated (s), preference.
 {
 	for i in 01 02 03 04 05; do
@@ -59,7 +70,8 @@ write_registration_inputs
 drive() {
 	START=$(date +%s)
 	for s in "reg_one.xml reg.csv 10" "reg_two.xml reg2.csv 4" \
-			"reg_one.xml refresh.csv 5" "reg_one.xml dereg.csv 1"; do
+			"reg_one.xml refresh.csv 5" "reg_one.xml dereg.csv 1" \
+			"reg_reject.xml reject.csv 3"; do
 		set -- $s
 		run_sipp "$1" "$WORK/$2" "$3" || {
 			tail -5 "$WORK/sipp.out" | sed 's/^/# /'
@@ -70,8 +82,39 @@ drive() {
 	echo "$START $END" >"$WORK/$NAME.window"
 }
 
+# The registrar scalars: kamailioSIPRegMaxContactExpiryDuration,
+# MaxUsers, CurrentUsers, DfltRegActiveInterval, Accepted- and
+# RejectedRegistrations.
+REG_SCALARS="C.2.0 C.3.0 C.4.0 C.5.0 S.1.0 S.2.0"
+
+# scalars: "OBJECT = TYPE: VALUE" for each of them, in one GET.
+scalars() {
+	set --
+	for o in $REG_SCALARS; do
+		case $o in
+		C.*) set -- "$@" "$KAMAILIO_REG_CFG.${o#C.}" ;;
+		S.*) set -- "$@" "$KAMAILIO_REG_STATS.${o#S.}" ;;
+		esac
+	done
+	snmpget -v2c -c public -On -t 5 -r 1 "$(snmp_peer)" "$@" 2>&1 |
+		sed -e "s/^$(echo "$KAMAILIO_REG_CFG" | sed 's/\./\\./g')\./C./" \
+			-e "s/^$(echo "$KAMAILIO_REG_STATS" | sed 's/\./\\./g')\./S./"
+}
+
+# kam_stats NAME: the registrar's own statistics, "name value", sorted.
+kam_stats() {
+	kamcmd -s "$KAM_CTL" stats.get_statistics registrar: |
+		sed -n 's/^registrar:\([a-z_]*\) = \([0-9]*\)$/\1 \2/p' |
+		LC_ALL=C sort >"$WORK/$1.kamstats"
+}
+
+# kam_stat NAME STAT: one of them.
+kam_stat() {
+	sed -n "s/^$2 //p" "$WORK/$1.kamstats"
+}
+
 # walk NAME: both tables as snmp_view.sh rows, the registrar subtrees'
-# column OIDs, and the two counters.
+# column OIDs, and the registrar scalars.
 walk() {
 	snmp_contacts_csv >"$WORK/$1.snmp" || return 1
 	cp "$WORK/.walk" "$WORK/$1.walk"
@@ -84,7 +127,7 @@ walk() {
 			for (i = 2; i <= n && i <= NF; i++) o = o "." $i
 			print o }' | LC_ALL=C sort -u >"$WORK/$1.objects"
 	snmp_get "$CURRENT_USERS" >"$WORK/$1.users"
-	snmp_get "$KAMAILIO_REG_STATS.1.0" >"$WORK/$1.accepted"
+	scalars >"$WORK/$1.scalars"
 }
 
 # --- (a) ultrace ---------------------------------------------------------
@@ -97,7 +140,17 @@ start_consumerd "$WORK/consumerd.log" --live "$(live_url ua)" \
 wait_agent 10 || bail_out "ultrace-consumerd did not register with snmpd"
 start_kamailio ua
 NAME=ua drive
-ok $? "ultrace: sipp sent the registrations, every one answered 200"
+ok $? "ultrace: sipp sent the registrations, 20 answered 200 and 3 400"
+kam_stats ua
+# The module records the registrar's counters every second
+# (registrar_interval): wait for the last ones to reach the consumer.
+_i=0
+until { [ "$(snmp_get "$KAMAILIO_REG_STATS.2.0")" = "$(kam_stat ua rejected_regs)" ] &&
+		[ "$(snmp_get "$KAMAILIO_REG_STATS.1.0")" = "$(kam_stat ua accepted_regs)" ]; } ||
+		[ $_i -gt 50 ]; do
+	sleep 0.2
+	_i=$((_i + 1))
+done
 sleep $((LIVE_US / 1000000 + 2))
 walk ua
 ok $? "ultrace: both tables walked"
@@ -115,7 +168,8 @@ ULTRACE_KAM_CFG="$WORK/snmpstats.cfg"
 start_kamailio sb
 wait_agent 20 || bail_out "snmpstats did not register with snmpd"
 NAME=sb drive
-ok $? "snmpstats: the same registrations, every one answered 200"
+ok $? "snmpstats: the same registrations, 20 answered 200 and 3 400"
+kam_stats sb
 walk sb
 ok $? "snmpstats: both tables walked"
 
@@ -186,18 +240,39 @@ is "$(grep '^m01	sip:m01-a' "$WORK/ua.snmp" | cut -f6)" "0.7" \
 is "$(grep '^u01	' "$WORK/sb.snmp" | cut -f6)/$(grep '^u01	' "$WORK/ua.snmp" | cut -f6)" \
 	"-0.01/" "no q: snmpstats \"-0.01\", ultrace empty"
 
-# Counters: users (snmpstats reads usrloc's count, so neither the
-# placeholder nor u06 it keeps in its table counts), accepted registrations
-# (snmpstats REGISTERs: 20; ultrace contact events: 18 inserts, 5
-# updates, 1 delete).
+# Users: snmpstats reads usrloc's count, so neither the placeholder nor
+# u06 it keeps in its table counts.
 is "$(cat "$WORK/ua.users")/$(cat "$WORK/sb.users")" "13/13" \
 	"kamailioSIPRegCurrentUsers: 13 in both (snmpstats' table has 15 rows)"
-is "$(cat "$WORK/ua.accepted")/$(cat "$WORK/sb.accepted")" "24/20" \
-	"AcceptedRegistrations: ultrace counts contact events, snmpstats REGISTERs"
 
-# Objects of the registrar subtrees snmpstats serves and ultrace does not:
-# exactly doc/snmp.md's "Not available" list.
+# The registrar's own statistics: the same traffic, the same figures.
+for n in ua sb; do
+	printf '%s %s %s %s\n' "$(kam_stat $n accepted_regs)" \
+		"$(kam_stat $n rejected_regs)" "$(kam_stat $n max_expires)" \
+		"$(kam_stat $n default_expire)"
+done >"$WORK/kamstats"
+is "$(tr '\n' '|' <"$WORK/kamstats")" "20 3 86400 3600|20 3 86400 3600|" \
+	"registrar statistics of both runs: accepted_regs 20, rejected_regs 3, max_expires 86400, default_expire 3600"
+
+# Every registrar scalar, value and type, equal in both agents.
+diag "ultrace: $(tr '\n' ' ' <"$WORK/ua.scalars")"
+cmp -s "$WORK/ua.scalars" "$WORK/sb.scalars"
+ok $? "every registrar scalar served by ultrace equals snmpstats' ($REG_SCALARS)" ||
+	diff "$WORK/sb.scalars" "$WORK/ua.scalars" | sed 's/^/# /'
+# ...and the registrar's own statistics, with the MIB's meaning: REGISTER
+# requests (ultrace's contact events were 18 inserts, 5 updates, 1
+# delete), and no limit on users.
+read -r acc rej maxe dflt <"$WORK/kamstats"
+printf '%s\n' "C.2.0 = Gauge32: $maxe" "C.3.0 = Gauge32: 4294967295" \
+	"C.4.0 = Gauge32: 13" "C.5.0 = Gauge32: $dflt" \
+	"S.1.0 = Counter32: $acc" "S.2.0 = Counter32: $rej" >"$WORK/kam.scalars"
+cmp -s "$WORK/kam.scalars" "$WORK/ua.scalars"
+ok $? "every registrar scalar served by ultrace equals the registrar's statistics (max_expires, default_expire, accepted_regs, rejected_regs; no user limit)" ||
+	diff "$WORK/kam.scalars" "$WORK/ua.scalars" | sed 's/^/# /'
+
+# The registrar subtrees hold the same objects in both agents.
 comm -23 "$WORK/sb.objects" "$WORK/ua.objects" | tr '\n' ' ' >"$WORK/only-sb"
 comm -13 "$WORK/sb.objects" "$WORK/ua.objects" | tr '\n' ' ' >"$WORK/only-ua"
-is "$(cat "$WORK/only-sb")|$(cat "$WORK/only-ua")" "C.2.0 C.3.0 C.5.0 S.2.0 |" \
-	"only snmpstats serves C.2.0 C.3.0 C.5.0 S.2.0; nothing is ours alone"
+is "$(cat "$WORK/only-sb")|$(cat "$WORK/only-ua")" "|" \
+	"snmpstats and ultrace serve the same registrar objects" ||
+	diag "only snmpstats: $(cat "$WORK/only-sb"); only ultrace: $(cat "$WORK/only-ua")"

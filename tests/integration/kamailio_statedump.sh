@@ -6,7 +6,8 @@
 # contact table equals Kamailio's ul.dump contact for contact. A contact
 # de-registered while the session is stopped (the consumer never sees the
 # delete) is removed by the next dump; the relay's copy replays as two
-# complete dumps.
+# complete dumps. The registrar's configuration, recorded at start, also
+# reaches the late consumer with the dump; its counters come every second.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/kamailio_env.sh"
@@ -21,7 +22,7 @@ stop_all() {
 	stop_snmpd
 }
 TEARDOWN_HOOK=stop_all
-plan 14
+plan 16
 kamailio_require
 start_sessiond
 start_relayd
@@ -57,7 +58,9 @@ sipp_ok reg_two.xml reg2.csv 4 "sipp registered 4 users with two contacts"
 kamailio_contacts >"$WORK/kam1.csv"
 is "$(wc -l <"$WORK/kam1.csv")" "18" "Kamailio holds 18 contacts"
 
-# Late attach: the live session and the consumer start now.
+# Late attach: the live session and the consumer start now, after the
+# module's first registrar tick (1 s) recorded the configuration unseen.
+sleep 2
 create_live_session live 100000 || bail_out "cannot create the live session"
 start_consumerd "$WORK/consumerd.log" --live "$(live_url live)" \
 	--stats-interval 1
@@ -67,6 +70,13 @@ snmp_pairs >"$WORK/snmp0.pairs" 2>/dev/null
 is "$(wc -l <"$WORK/snmp0.pairs")" "0" \
 	"the late consumer serves none of the earlier registrations"
 is "$(snmp_get "$CURRENT_USERS")" "0" "kamailioSIPRegCurrentUsers is 0 before the dump"
+_i=0
+until [ -n "$(snmp_get "$KAMAILIO_REG_STATS.1.0")" ] || [ $_i -gt 25 ]; do
+	sleep 0.2
+	_i=$((_i + 1))
+done
+is "$(snmp_get "$KAMAILIO_REG_STATS.1.0")/$(snmp_get "$KAMAILIO_REG_CFG.5.0")" "14/" \
+	"before the dump: the registrar's counters (14 REGISTERs accepted, every second), not yet its configuration"
 
 kamcmd -s "$KAM_CTL" ultrace.statedump >"$WORK/dump1.out" 2>&1
 ok $? "kamcmd ultrace.statedump succeeds" || sed 's/^/# /' "$WORK/dump1.out"
@@ -77,6 +87,8 @@ wait_snmp_equals "$WORK/kam1.csv"
 ok $? "after the statedump, SNMP (aor, contact) equals Kamailio's ul.dump" ||
 	diff "$WORK/kam1.csv" "$WORK/snmp.pairs" | sed 's/^/# /'
 is "$(snmp_get "$CURRENT_USERS")" "14" "kamailioSIPRegCurrentUsers counts 14 users"
+is "$(snmp_get "$KAMAILIO_REG_CFG.5.0")" "3600" \
+	"the dump brought the registrar's configuration: kamailioSIPRegDfltRegActiveInterval 3600"
 
 # u05 leaves while nothing is recorded: only the next dump can tell.
 lttng stop live >/dev/null

@@ -3,7 +3,8 @@
 # lttng-relayd, snmpd (AgentX master), ultrace-consumerd, and
 # ultrace-loadgen with churn. During the run a newly registered contact
 # shows up over SNMP within the live timer + 1 s; after the run the SNMP
-# tables equal loadgen's truth, every column, DateAndTime decoded.
+# tables equal loadgen's truth, every column, DateAndTime decoded, and the
+# registrar scalars loadgen's registrar figures.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 . "$ULTRACE_SRCDIR/tests/utils/snmp_env.sh"
@@ -12,7 +13,7 @@
 ultrace_isolate "$@"
 
 LIVE_US=100000
-plan 12
+plan 14
 start_sessiond
 start_relayd
 start_snmpd
@@ -46,8 +47,10 @@ ok $? "a new registration is visible over SNMP within live timer + 1 s (${seen:-
 # Churn: 2 threads, registrations, refreshes, de-registrations, expiries.
 "$ULTRACE_LOADGEN" --threads 2 --users 1500 --max-contacts 3 \
 	--events 60000 --rate 10000 --expires-min 1 --expires-max 4 \
-	--expire-ratio 0.3 --seed 11 --truth "$WORK/truth.csv" -q
-ok $? "loadgen ran 60000 events at 10000/s"
+	--expire-ratio 0.3 --seed 11 --truth "$WORK/truth.csv" \
+	--registrar-max-expires 3600 --registrar-default-expires 600 \
+	--registrar-reject-ratio 0.02 2>"$WORK/loadgen.log"
+ok $? "loadgen ran 60000 events at 10000/s" || sed 's/^/# /' "$WORK/loadgen.log"
 sleep $((LIVE_US / 1000000 + 2))
 
 snmp_contacts_csv >"$WORK/snmp.csv" 2>"$WORK/walk.err"
@@ -59,6 +62,21 @@ ok $? "SNMP tables equal loadgen's truth ($(wc -l <"$WORK/expected.csv") contact
 	diff "$WORK/expected.csv" "$WORK/snmp.csv" | head -20 | sed 's/^/# /'
 users=$(cut -f1 "$WORK/expected.csv" | sort -u | wc -l)
 is "$(snmp_get "$CURRENT_USERS")" "$users" "kamailioSIPRegCurrentUsers counts the users"
+
+# registrar_scalars: MaxContactExpiryDuration, MaxUsers, DfltRegActiveInterval,
+# Accepted- and RejectedRegistrations, "|"-joined.
+registrar_scalars() {
+	for o in "$KAMAILIO_REG_CFG.2.0" "$KAMAILIO_REG_CFG.3.0" \
+			"$KAMAILIO_REG_CFG.5.0" "$KAMAILIO_REG_STATS.1.0" \
+			"$KAMAILIO_REG_STATS.2.0"; do
+		printf '%s|' "$(snmp_get "$o")"
+	done
+}
+counts=$(sed -n 's/.*registrar: \([0-9]*\) REGISTERs accepted, \([0-9]*\) rejected;.*/\1|\2/p' \
+	"$WORK/loadgen.log")
+registrar_scalars >"$WORK/registrar.snmp"
+is "$(cat "$WORK/registrar.snmp")" "3600|4294967295|600|$counts|" \
+	"registrar scalars: loadgen's configuration (no user limit: 4294967295) and final REGISTER counts"
 grep -q "tracer discarded 0 events 0 packets" "$WORK/consumerd.log"
 ok $? "no event was lost on the way" || tail -3 "$WORK/consumerd.log" | sed 's/^/# /'
 
@@ -85,6 +103,8 @@ snmp_contacts_csv >"$WORK/snmp-trace.csv"
 cmp -s "$WORK/expected.csv" "$WORK/snmp-trace.csv"
 ok $? "the recorded trace served over SNMP equals the truth too" ||
 	diff "$WORK/expected.csv" "$WORK/snmp-trace.csv" | head -10 | sed 's/^/# /'
+is "$(registrar_scalars)" "$(cat "$WORK/registrar.snmp")" \
+	"...and the same registrar scalars"
 stop_consumerd
 is "$CONSUMERD_STATUS" "0" "valgrind: no error, no leak, clean exit" ||
 	head -30 "$WORK/consumerd-trace.log.valgrind" | sed 's/^/# /'

@@ -1,13 +1,14 @@
 #!/bin/sh
 # replay_truth.sh: ultrace-loadgen with 2 threads and churn is traced for
 # real; ultrace-replay must rebuild exactly the state loadgen says it
-# holds, at the end of the trace and at an instant in the middle.
+# holds, at the end of the trace and at an instant in the middle, and the
+# simulated registrar's own figures.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 . "$ULTRACE_SRCDIR/tests/utils/lttng_env.sh"
 ultrace_isolate "$@"
 
 EVENTS=${ULTRACE_TEST_EVENTS:-120000}
-plan 15
+plan 16
 start_sessiond
 create_session truth "$WORK/trace" || bail_out "cannot create the session"
 
@@ -16,7 +17,9 @@ create_session truth "$WORK/trace" || bail_out "cannot create the session"
 "$ULTRACE_LOADGEN" --threads 2 --users 2000 --max-contacts 3 \
 	--events "$EVENTS" --rate 40000 --expires-min 1 --expires-max 3 \
 	--expire-ratio 0.3 --seed 42 --truth "$WORK/truth.csv" \
-	--truth-at 1.5 --truth-at-file "$WORK/mid.csv" 2>"$WORK/loadgen.log"
+	--truth-at 1.5 --truth-at-file "$WORK/mid.csv" \
+	--registrar-max-users 5000 --registrar-default-expires 120 \
+	--registrar-reject-ratio 0.05 2>"$WORK/loadgen.log"
 ok $? "loadgen ran $EVENTS events with 2 threads" || cat "$WORK/loadgen.log" >&2
 stop_session truth
 
@@ -42,6 +45,13 @@ done
 is "$total" "$EVENTS" "every event loadgen emitted was replayed"
 is "$(stat_of discarded_events),$(stat_of discarded_packets)" "0,0" \
 	"the tracer discarded nothing"
+# The registrar's figures: the settings given, the REGISTER counts of
+# loadgen's summary (its last registrar_counters event, at exit).
+counts=$(sed -n 's/.*registrar: \([0-9]*\) REGISTERs accepted, \([0-9]*\) rejected;.*/\1,\2/p' \
+	"$WORK/loadgen.log")
+is "$(stat_of registrar.max_expires),$(stat_of registrar.max_users),$(stat_of registrar.default_expires),$(stat_of registrar.accepted),$(stat_of registrar.rejected)" \
+	"0,5000,120,$counts" \
+	"--stats: the registrar's configuration and its REGISTER counts as loadgen reported them ($counts)"
 anomalies=$(grep '^anomalies\.' "$WORK/stats.csv" | awk -F, '{s += $2} END {print s}')
 is "$anomalies" "0" "a lossless trace shows no anomaly"
 test "$(stat_of events.contact_expire)" -gt 0 &&

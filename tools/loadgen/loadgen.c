@@ -56,6 +56,12 @@ enum {
 	OPT_LOSE,
 	OPT_LOSE_RATIO,
 	OPT_MIX,
+	OPT_REGISTRAR_MAX_EXPIRES,
+	OPT_REGISTRAR_MAX_USERS,
+	OPT_REGISTRAR_DEFAULT_EXPIRES,
+	OPT_REGISTRAR_REJECT_RATIO,
+	OPT_REGISTRAR_INTERVAL,
+	OPT_NO_REGISTRAR,
 };
 
 struct lg_options {
@@ -66,6 +72,7 @@ struct lg_options {
 	double statedump_interval;  /* seconds; 0: never */
 	double statedump_period;    /* rolling dump period, seconds; 0: none */
 	double linger;              /* seconds of dumps after the workload */
+	double registrar_interval;  /* registrar_counters period, s; 0: none */
 	int statedump_at_end;
 	int no_provider;
 	int quiet;
@@ -96,6 +103,17 @@ static const struct option long_options[] = {
 	{ "lose", required_argument, NULL, OPT_LOSE },
 	{ "lose-ratio", required_argument, NULL, OPT_LOSE_RATIO },
 	{ "mix", required_argument, NULL, OPT_MIX },
+	{ "registrar-max-expires", required_argument, NULL,
+		OPT_REGISTRAR_MAX_EXPIRES },
+	{ "registrar-max-users", required_argument, NULL,
+		OPT_REGISTRAR_MAX_USERS },
+	{ "registrar-default-expires", required_argument, NULL,
+		OPT_REGISTRAR_DEFAULT_EXPIRES },
+	{ "registrar-reject-ratio", required_argument, NULL,
+		OPT_REGISTRAR_REJECT_RATIO },
+	{ "registrar-interval", required_argument, NULL,
+		OPT_REGISTRAR_INTERVAL },
+	{ "no-registrar", no_argument, NULL, OPT_NO_REGISTRAR },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -138,6 +156,20 @@ static void usage(FILE *out)
 "                             user agent or q), delete, expire (default\n"
 "                             insert=10,refresh=70,rebind=5,update=5,\n"
 "                             delete=7,expire=3: a production registrar)\n"
+"\n"
+"Registrar (its own figures, registrar_config and registrar_counters events,\n"
+"at start, in every statedump and at exit; defaults as Kamailio's):\n"
+"      --registrar-max-expires S    longest lifetime granted; longer ones are\n"
+"                                   cut to it (default 0: no maximum)\n"
+"      --registrar-max-users N      users it takes (default 0: no maximum)\n"
+"      --registrar-default-expires S  lifetime of a REGISTER that asks none\n"
+"                                   (default 3600)\n"
+"      --registrar-reject-ratio P   REGISTERs also rejected, per accepted one\n"
+"                                   (every event but an expiry), 0..1\n"
+"                                   (default 0.01)\n"
+"      --registrar-interval S       emit the REGISTER counters every S seconds\n"
+"                                   (default 1; 0: only at the times above)\n"
+"      --no-registrar               emit none of these: contact events only\n"
 "\n"
 "State:\n"
 "      --truth FILE           write the contacts held at exit as CSV\n"
@@ -346,6 +378,9 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 	cfg->mix[LG_MIX_DELETE] = 7;
 	cfg->mix[LG_MIX_EXPIRE] = 3;
 	cfg->lose_ratio = 1.0;
+	cfg->registrar.default_expires = 3600;
+	cfg->reject_ratio = 0.01;
+	opts->registrar_interval = 1;
 	opts->truth_at = -1;
 
 	opterr = 0;
@@ -479,6 +514,35 @@ static int parse_options(int argc, char **argv, struct lg_options *opts)
 					&cfg->lose_ratio)) {
 				goto end;
 			}
+			break;
+		case OPT_REGISTRAR_MAX_EXPIRES:
+		case OPT_REGISTRAR_MAX_USERS:
+		case OPT_REGISTRAR_DEFAULT_EXPIRES:
+			if (parse_u64(name, optarg, 0, UINT32_MAX, &u64)) {
+				goto end;
+			}
+			if (opt == OPT_REGISTRAR_MAX_EXPIRES) {
+				cfg->registrar.max_expires = (uint32_t) u64;
+			} else if (opt == OPT_REGISTRAR_MAX_USERS) {
+				cfg->registrar.max_users = (uint32_t) u64;
+			} else {
+				cfg->registrar.default_expires = (uint32_t) u64;
+			}
+			break;
+		case OPT_REGISTRAR_REJECT_RATIO:
+			if (parse_double(name, optarg, 0, 1,
+					&cfg->reject_ratio)) {
+				goto end;
+			}
+			break;
+		case OPT_REGISTRAR_INTERVAL:
+			if (parse_double(name, optarg, 0, LG_MAX_SECONDS,
+					&opts->registrar_interval)) {
+				goto end;
+			}
+			break;
+		case OPT_NO_REGISTRAR:
+			cfg->no_registrar = 1;
 			break;
 		case OPT_NO_PROVIDER:
 			opts->no_provider = 1;
@@ -618,6 +682,17 @@ static int64_t seconds_to_ns(double s)
 }
 
 /*
+ * The next deadline of a periodic task that ran for `at`: one period
+ * later, or a period from now if it fell that far behind (no burst).
+ */
+static int64_t next_period(int64_t at, int64_t now, double period_s)
+{
+	int64_t next = at + seconds_to_ns(period_s);
+
+	return next < now ? now + seconds_to_ns(period_s) : next;
+}
+
+/*
  * Visit the slots the time since the last step earns (credit carries the
  * fraction over, so a small table is not dumped faster than its period).
  * Returns 1 when this step ended a dump.
@@ -650,6 +725,7 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 	struct lg_rolling_dump rolling;
 	int64_t truth_at_ns = INT64_MAX, next_dump_ns = INT64_MAX;
 	int64_t linger_end_ns = INT64_MAX;
+	int64_t next_registrar_ns = INT64_MAX;
 	double slots_per_ns = 0;
 	double credit = 0;            /* slots the rolling dump may visit */
 	int64_t last_step_ns = run->start_mono_ns;
@@ -662,6 +738,10 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 	if (opts->statedump_interval > 0) {
 		next_dump_ns = run->start_mono_ns +
 			seconds_to_ns(opts->statedump_interval);
+	}
+	if (opts->registrar_interval > 0) {
+		next_registrar_ns = run->start_mono_ns +
+			seconds_to_ns(opts->registrar_interval);
 	}
 	if (opts->statedump_period > 0) {
 		/* Every slot once per period, at a steady pace. */
@@ -691,12 +771,14 @@ static int supervise(struct lg_run *run, const struct lg_options *opts,
 		}
 		if (now >= next_dump_ns && !atomic_load(&run->stop)) {
 			lg_snapshot_statedump(run, ++*dump_id);
-			next_dump_ns += seconds_to_ns(opts->statedump_interval);
-			if (next_dump_ns < now) {
-				next_dump_ns = now +
-					seconds_to_ns(opts->statedump_interval);
-			}
+			next_dump_ns = next_period(next_dump_ns, now,
+				opts->statedump_interval);
 			continue;
+		}
+		if (now >= next_registrar_ns) {
+			lg_snapshot_registrar(run, 0);
+			next_registrar_ns = next_period(next_registrar_ns, now,
+				opts->registrar_interval);
 		}
 		if (slots_per_ns > 0 && !atomic_load(&run->stop)) {
 			rolling_step(run, &rolling, dump_id, slots_per_ns,
@@ -728,6 +810,7 @@ static void print_summary(const struct lg_run *run, int64_t elapsed_ns,
 	uint64_t counts[LG_COUNT_NR] = { 0 };
 	uint64_t total = 0;
 	uint64_t lost = 0;
+	struct ultrace_registrar_counts registrar;
 	double secs = (double) elapsed_ns / 1e9;
 	uint32_t i;
 	int k;
@@ -754,6 +837,12 @@ static void print_summary(const struct lg_run *run, int64_t elapsed_ns,
 		ULTRACE_NOTICE("%" PRIu64 " of those events were lost on "
 			"purpose (--lose): applied, never emitted", lost);
 	}
+	lg_snapshot_registrar_counts(run, &registrar);
+	ULTRACE_NOTICE("registrar: %" PRIu64 " REGISTERs accepted, %" PRIu64
+		" rejected; %" PRIu64 " registrar_config and %" PRIu64
+		" registrar_counters events", registrar.accepted,
+		registrar.rejected, run->registrar_events[0],
+		run->registrar_events[1]);
 }
 
 int main(int argc, char **argv)
@@ -836,6 +925,8 @@ int main(int argc, char **argv)
 		opts.cfg.max_contacts, opts.cfg.threads, opts.cfg.rate,
 		opts.cfg.seed);
 
+	/* The registrar starts: its configuration, nothing counted yet. */
+	lg_snapshot_registrar(&run, 1);
 	run.start_mono_ns = lg_now_ns(CLOCK_MONOTONIC);
 	run.end_mono_ns = opts.cfg.duration_ns > 0 ?
 		run.start_mono_ns + opts.cfg.duration_ns : INT64_MAX;
@@ -846,6 +937,8 @@ int main(int argc, char **argv)
 		goto end;
 	}
 	join_workers(&run);
+	/* The final counts, so that a consumer ends with loadgen's summary. */
+	lg_snapshot_registrar(&run, 0);
 	elapsed_ns = 0;
 	for (i = 0; i < opts.cfg.threads; i++) {
 		int64_t ns = run.threads[i]->finish_mono_ns - run.start_mono_ns;

@@ -55,6 +55,13 @@ struct lg_config {
 	 * are applied but, with probability lose_ratio, not emitted. */
 	unsigned int lose_kinds;
 	double lose_ratio;
+	/*
+	 * The simulated registrar's own figures (registrar_config): a
+	 * max_expires above 0 also cuts the lifetimes it grants.
+	 */
+	struct ultrace_registrar_settings registrar;
+	double reject_ratio;        /* REGISTERs also rejected, per accepted */
+	int no_registrar;           /* --no-registrar: contact events only */
 };
 
 /*
@@ -130,6 +137,8 @@ struct lg_thread {
 	size_t heap_cap;
 	uint64_t counts[LG_COUNT_NR];
 	uint64_t lost;              /* events --lose kept from the tracer */
+	uint64_t rejected;          /* REGISTERs the registrar rejected */
+	uint64_t reject_rng;        /* decides them, apart from the workload */
 	int64_t finish_mono_ns;     /* when the worker stopped */
 	pthread_t pthread;
 	int started;
@@ -149,6 +158,8 @@ struct lg_run {
 	atomic_uint running;            /* workers not yet finished */
 	int64_t start_mono_ns;
 	int64_t end_mono_ns;            /* start + duration, or INT64_MAX */
+	/* registrar_config and registrar_counters emitted (main thread) */
+	uint64_t registrar_events[2];
 };
 
 /* sim.c: time helpers. */
@@ -187,5 +198,17 @@ int lg_snapshot_rolling_step(struct lg_run *run, struct lg_rolling_dump *d,
 size_t lg_snapshot_total_slots(const struct lg_run *run);
 /* snapshot.c: contacts held over all threads. */
 uint64_t lg_snapshot_count(const struct lg_run *run);
+/*
+ * snapshot.c: the simulated registrar's REGISTER counts, over all threads
+ * (accepted: every contact event but an expiry); the workers must be
+ * still (state lock held for writing, or stopped).
+ */
+void lg_snapshot_registrar_counts(const struct lg_run *run,
+		struct ultrace_registrar_counts *n);
+/*
+ * snapshot.c: emit registrar_counters, and registrar_config first when
+ * `with_config`, between two events of every worker.
+ */
+void lg_snapshot_registrar(struct lg_run *run, int with_config);
 
 #endif /* ULTRACE_LOADGEN_H */

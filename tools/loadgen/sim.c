@@ -281,6 +281,11 @@ static void slot_set_lifetime(struct lg_thread *t, struct lg_slot *s,
 	int64_t life = cfg->expires_min + (int64_t) rng_below(&t->rng,
 		(uint64_t) (cfg->expires_max - cfg->expires_min + 1));
 
+	/* The registrar grants no more than its max_expires, if any. */
+	if (cfg->registrar.max_expires > 0 &&
+			life > (int64_t) cfg->registrar.max_expires) {
+		life = cfg->registrar.max_expires;
+	}
 	s->expires = now_s + life;
 	s->last_modified = now_s;
 }
@@ -312,6 +317,16 @@ static void emit(struct lg_thread *t, uint32_t slot, enum lg_count kind)
 {
 	struct ultrace_contact c;
 
+	/*
+	 * Every action but a timer expiry is a REGISTER the registrar
+	 * accepted; some others it rejects (--registrar-reject-ratio), drawn
+	 * from a generator of their own so that the contacts do not depend
+	 * on it.
+	 */
+	if (kind != LG_COUNT_EXPIRE && t->run->cfg->reject_ratio > 0 &&
+			rng_chance(&t->reject_rng, t->run->cfg->reject_ratio)) {
+		t->rejected++;
+	}
 	if ((t->run->cfg->lose_kinds & (1u << kind)) != 0 &&
 			rng_chance(&t->rng, t->run->cfg->lose_ratio)) {
 		/* Applied, never emitted: what a lost event looks like. */
@@ -684,6 +699,8 @@ struct lg_thread *lg_thread_create(struct lg_run *run, uint32_t id)
 	t->rng = cfg->seed + id;
 	/* Scramble once so that neighbouring seeds start far apart. */
 	t->rng = rng_next(&t->rng);
+	t->reject_rng = ~t->rng;
+	t->reject_rng = rng_next(&t->reject_rng);
 	nslots = (size_t) t->nusers * cfg->max_contacts;
 	t->heap_cap = 2 * nslots + 2;
 	t->users = calloc(t->nusers, sizeof(*t->users));

@@ -166,6 +166,47 @@ int lg_snapshot_truth(struct lg_run *run, const char *path, int write_ts)
 	return ret;
 }
 
+void lg_snapshot_registrar_counts(const struct lg_run *run,
+		struct ultrace_registrar_counts *n)
+{
+	uint32_t i;
+
+	n->accepted = 0;
+	n->rejected = 0;
+	for (i = 0; i < run->cfg->threads; i++) {
+		const struct lg_thread *t = run->threads[i];
+
+		n->accepted += t->counts[LG_COUNT_INSERT] +
+			t->counts[LG_COUNT_UPDATE] +
+			t->counts[LG_COUNT_REFRESH] + t->counts[LG_COUNT_DELETE];
+		n->rejected += t->rejected;
+	}
+}
+
+/* The caller holds the state lock for writing (or the workers stopped). */
+static void registrar_emit_locked(struct lg_run *run, int with_config)
+{
+	struct ultrace_registrar_counts n;
+
+	if (run->cfg->no_registrar) {
+		return;
+	}
+	if (with_config) {
+		ultrace_registrar_config(&run->cfg->registrar);
+		run->registrar_events[0]++;
+	}
+	lg_snapshot_registrar_counts(run, &n);
+	ultrace_registrar_counters(&n);
+	run->registrar_events[1]++;
+}
+
+void lg_snapshot_registrar(struct lg_run *run, int with_config)
+{
+	pthread_rwlock_wrlock(&run->state_lock);
+	registrar_emit_locked(run, with_config);
+	pthread_rwlock_unlock(&run->state_lock);
+}
+
 uint64_t lg_snapshot_statedump(struct lg_run *run, uint64_t dump_id)
 {
 	struct ultrace_contact c;
@@ -174,6 +215,8 @@ uint64_t lg_snapshot_statedump(struct lg_run *run, uint64_t dump_id)
 
 	pthread_rwlock_wrlock(&run->state_lock);
 	ultrace_statedump_begin(dump_id);
+	/* As a registrar does: a consumer attaching late learns them here. */
+	registrar_emit_locked(run, 1);
 	for (i = 0; i < run->cfg->threads; i++) {
 		const struct lg_thread *t = run->threads[i];
 		size_t nslots = (size_t) t->nusers * run->cfg->max_contacts;
@@ -218,6 +261,7 @@ int lg_snapshot_rolling_step(struct lg_run *run, struct lg_rolling_dump *d,
 		d->active = 1;
 		d->id = ++*dump_id;
 		ultrace_statedump_begin(d->id);
+		registrar_emit_locked(run, 1);
 	}
 	while (slots > 0 && d->thread < run->cfg->threads) {
 		const struct lg_thread *t = run->threads[d->thread];

@@ -15,6 +15,11 @@
  * statedump_pause_ms after every statedump_batch contacts with no lock
  * held, so no SIP worker waits long for a slot.
  *
+ * The registrar's own figures (its configuration and REGISTER counters,
+ * from the registrar module's statistics) are recorded once at start, in
+ * every statedump, and every registrar_interval seconds from the core's
+ * timer process: never on a SIP worker's path.
+ *
  * GPL, not LGPL like libultrace: it is built from Kamailio's GPL headers.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -37,6 +42,8 @@
 #include "../../core/rpc_lookup.h"
 #include "../../core/timer_proc.h"
 #include "../../core/pt.h"
+#include "../../core/counters.h"
+#include "../../core/timer.h"
 #include "../usrloc/usrloc.h"
 #include "../usrloc/ul_callback.h"
 #include "../usrloc/udomain.h"
@@ -62,6 +69,8 @@ static char *statedump_domains = "location";
 static int statedump_batch = 1000;      /* contacts between two pauses */
 static int statedump_pause_ms = 1;      /* pause with no lock held */
 static int statedump_interval = 0;      /* seconds, 0: RPC only */
+/* seconds between two registrar_counters; 0: at start and in dumps only */
+static int registrar_interval = 1;
 
 typedef void (*emit_f)(const struct ultrace_contact *c);
 typedef int (*provider_load_f)(unsigned int flags, char *errbuf,
@@ -81,6 +90,13 @@ typedef void (*dump_end_f)(uint64_t dump_id, uint64_t contacts);
 static dump_begin_f dump_begin;
 static dump_contact_f dump_contact;
 static dump_end_f dump_end;
+
+typedef void (*registrar_config_f)(
+		const struct ultrace_registrar_settings *s);
+typedef void (*registrar_counters_f)(const struct ultrace_registrar_counts *n);
+
+static registrar_config_f emit_registrar_config;
+static registrar_counters_f emit_registrar_counters;
 
 static usrloc_api_t ul;
 
@@ -102,6 +118,7 @@ static param_export_t params[] = {
 	{"statedump_batch", PARAM_INT, &statedump_batch},
 	{"statedump_pause_ms", PARAM_INT, &statedump_pause_ms},
 	{"statedump_interval", PARAM_INT, &statedump_interval},
+	{"registrar_interval", PARAM_INT, &registrar_interval},
 	{0, 0, 0}
 };
 
@@ -253,6 +270,95 @@ static uint64_t dump_domain(udomain_t *d, uint64_t id, int *since_pause)
 }
 
 /*
+ * The registrar module's statistics: the ones snmpstats serves for the same
+ * MIB objects and `kamcmd stats.get_statistics registrar:` shows. Counter
+ * handles are looked up on first use in each process that records them
+ * (registrar may be loaded after this module); 0: not yet, -1: no
+ * registrar.
+ */
+static struct {
+	int state;
+	counter_handle_t accepted;
+	counter_handle_t rejected;
+	counter_handle_t max_expires;
+	counter_handle_t default_expire;
+} reg_stats;
+
+static int registrar_stats_found(void)
+{
+	if (reg_stats.state == 0) {
+		reg_stats.state = counter_lookup(&reg_stats.accepted,
+				"registrar", "accepted_regs") == 0 &&
+			counter_lookup(&reg_stats.rejected, "registrar",
+				"rejected_regs") == 0 &&
+			counter_lookup(&reg_stats.max_expires, "registrar",
+				"max_expires") == 0 &&
+			counter_lookup(&reg_stats.default_expire, "registrar",
+				"default_expire") == 0 ? 1 : -1;
+		if (reg_stats.state < 0) {
+			LM_WARN("no registrar statistics (registrar not "
+				"loaded?): its configuration and REGISTER "
+				"counters are not traced\n");
+		}
+	}
+	return reg_stats.state > 0;
+}
+
+/* 0 if there is no registrar (or no libultrace) to record. */
+static int registrar_read(struct ultrace_registrar_settings *s,
+		struct ultrace_registrar_counts *n)
+{
+	if (emit_registrar_config == NULL || !registrar_stats_found()) {
+		return 0;
+	}
+	s->max_expires = (uint32_t) counter_get_val(reg_stats.max_expires);
+	/* Kamailio's registrar has no limit on users. */
+	s->max_users = 0;
+	s->default_expires =
+		(uint32_t) counter_get_val(reg_stats.default_expire);
+	n->accepted = (uint64_t) counter_get_val(reg_stats.accepted);
+	n->rejected = (uint64_t) counter_get_val(reg_stats.rejected);
+	return 1;
+}
+
+/* Both events: at start and in every statedump. */
+static void registrar_emit(void)
+{
+	struct ultrace_registrar_settings s;
+	struct ultrace_registrar_counts n;
+
+	if (registrar_read(&s, &n)) {
+		emit_registrar_config(&s);
+		emit_registrar_counters(&n);
+	}
+}
+
+/*
+ * Every registrar_interval seconds in the core's timer process: the
+ * counters, and the configuration again when it differs from what this
+ * process last recorded (a cfg.set at run time, or the first tick).
+ */
+static void registrar_timer(unsigned int ticks, void *param)
+{
+	static struct ultrace_registrar_settings last;
+	static int have_last;
+	struct ultrace_registrar_settings s;
+	struct ultrace_registrar_counts n;
+
+	(void) ticks;
+	(void) param;
+	if (!registrar_read(&s, &n)) {
+		return;
+	}
+	if (!have_last || memcmp(&s, &last, sizeof(s)) != 0) {
+		emit_registrar_config(&s);
+		last = s;
+		have_last = 1;
+	}
+	emit_registrar_counters(&n);
+}
+
+/*
  * Emit a complete statedump of the tables named by statedump_domains.
  * Returns 0 with the dump's id and size, -1 if none could be taken
  * (message in errbuf).
@@ -283,6 +389,8 @@ static int statedump_run(uint64_t *id_out, uint64_t *count_out,
 	}
 	id = __atomic_fetch_add(next_dump_id, 1, __ATOMIC_SEQ_CST);
 	dump_begin(id);
+	/* A consumer that attached late learns the registrar's figures here. */
+	registrar_emit();
 	for (p = statedump_domains; p != NULL && *p != '\0'; p = end) {
 		end = strchr(p, ',');
 		len = end != NULL ? (size_t) (end - p) : strlen(p);
@@ -405,9 +513,17 @@ static int load_libultrace(void)
 		LM_WARN("no shared refresh memo: refreshes are recorded as "
 			"full updates\n");
 	}
+	if (resolve("ultrace_registrar_config",
+				(void **) &emit_registrar_config) ||
+			resolve("ultrace_registrar_counters",
+				(void **) &emit_registrar_counters)) {
+		goto end;
+	}
 	ret = 0;
 end:
 	if (ret != 0) {
+		emit_registrar_config = NULL;
+		emit_registrar_counters = NULL;
 		emit_insert = emit_update = emit_delete = emit_expire = NULL;
 		dump_begin = NULL;
 		dump_contact = NULL;
@@ -449,6 +565,15 @@ static int mod_init(void)
 		LM_ERR("cannot register the statedump timer process\n");
 		goto end;
 	}
+	if (registrar_interval < 0) {
+		LM_ERR("registrar_interval must be >= 0\n");
+		goto end;
+	}
+	if (registrar_interval > 0 && register_timer(registrar_timer, NULL,
+			(unsigned int) registrar_interval) < 0) {
+		LM_ERR("cannot register the registrar counters timer\n");
+		goto end;
+	}
 	if (load_libultrace() != 0) {
 		goto end;
 	}
@@ -464,11 +589,22 @@ end:
 	return ret;
 }
 
-/* The periodic statedump gets a timer process of its own (forked by main). */
+/*
+ * The periodic statedump gets a timer process of its own (forked by main);
+ * the registrar's figures are recorded once at start.
+ */
 static int child_init(int rank)
 {
 	int ret = 0;
 
+	/*
+	 * At start, in one process: the first SIP worker, right after
+	 * registrar's own child_init (modules initialise in load order) set
+	 * its configuration statistics.
+	 */
+	if (rank == PROC_SIPINIT) {
+		registrar_emit();
+	}
 	if (rank != PROC_MAIN || statedump_interval <= 0) {
 		goto end;
 	}
