@@ -141,11 +141,6 @@ static struct ultrace_str str_or_empty(struct ultrace_str s)
 	return s;
 }
 
-static uint64_t key_hash(uint64_t seed, struct ultrace_str s)
-{
-	return ultrace_hash_str(seed, s);
-}
-
 static uint64_t user_hash(const struct registry_domain *domain,
 		struct ultrace_str aor)
 {
@@ -254,7 +249,7 @@ static int shared_get(struct ultrace_registry *registry, struct ultrace_str s,
 	if (s.len == 0) {
 		return 0;
 	}
-	hash = key_hash(UINT64_C(0x2545f4914f6cdd1d), s);
+	hash = ultrace_hash_str(UINT64_C(0x2545f4914f6cdd1d), s);
 	p = (struct shared_str *) hash_table_lookup(&registry->shared, hash,
 		shared_match, &s);
 	if (p == NULL) {
