@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "cluster.h"
+#include "cluster_service.h"
 #include "daemon.h"
 #include "live_url.h"
 #include "log.h"
@@ -38,6 +40,11 @@
 struct consumerd_options {
 	struct ultrace_follower_options follow;
 	struct ultrace_snmp_options snmp;
+	/* --live names a relay, no session: follow all its sessions. */
+	int cluster;
+	const char *hosts_glob;
+	const char *sessions_glob;
+	int discover_ms;
 	const char *pidfile;
 	const char *log_file;
 	int foreground;
@@ -56,7 +63,14 @@ static void usage(FILE *out)
 "\n"
 "Input (one of):\n"
 "  -l, --live=URL          a live session through lttng-relayd:\n"
-"                          net://HOST[:PORT]/host/HOSTNAME/SESSION\n"
+"                          net://HOST[:PORT]/host/HOSTNAME/SESSION; or\n"
+"                          net://HOST[:PORT]: every session of that relay\n"
+"                          (a cluster: each host in its own SNMP context,\n"
+"                          the merged view in the default one)\n"
+"      --hosts=GLOB        cluster: only hosts whose name matches GLOB\n"
+"      --sessions=GLOB     cluster: only sessions whose name matches GLOB\n"
+"      --discover-interval=MS  cluster: ask the relay for its sessions\n"
+"                          every MS (default 2000)\n"
 "  -t, --trace=DIR         a recorded trace: read it once, then serve it\n"
 "      --on-end=WHAT       when the live session ends or lttng-relayd goes\n"
 "                          away: retry (default: keep serving, reattach\n"
@@ -131,8 +145,11 @@ static int parse_int(const char *opt, const char *arg, int min, int *out)
 	return 0;
 }
 
-/* babeltrace2 2.0.4 crashes on some URLs it does not reject: check first. */
-static int check_live_url(const char *url)
+/*
+ * babeltrace2 2.0.4 crashes on some URLs it does not reject: check first.
+ * *cluster: the URL names a relay, not a session.
+ */
+static int check_live_url(const char *url, int *cluster)
 {
 	struct ultrace_live_url parts;
 	const char *why;
@@ -143,12 +160,7 @@ static int check_live_url(const char *url)
 			"HOSTNAME/SESSION: %s", url, why);
 		return -1;
 	}
-	if (!parts.has_session) {
-		ULTRACE_ERR("--live: `%s` names no session (/host/HOSTNAME/"
-			"SESSION): following every session of a relayd is not "
-			"supported yet", url);
-		return -1;
-	}
+	*cluster = !parts.has_session;
 	return 0;
 }
 
@@ -167,6 +179,9 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		{ "ping-interval", required_argument, NULL, 'I' },
 		{ "lookup-timeout", required_argument, NULL, 'T' },
 		{ "health-oid", required_argument, NULL, 'O' },
+		{ "hosts", required_argument, NULL, 'H' },
+		{ "sessions", required_argument, NULL, 'J' },
+		{ "discover-interval", required_argument, NULL, 'K' },
 		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "stats-interval", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
@@ -268,6 +283,18 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 			}
 			o->snmp.health_oid = optarg;
 			break;
+		case 'H':
+			o->hosts_glob = optarg;
+			break;
+		case 'J':
+			o->sessions_glob = optarg;
+			break;
+		case 'K':
+			if (parse_int("--discover-interval", optarg, 100,
+					&o->discover_ms) != 0) {
+				return -1;
+			}
+			break;
 		case 'G':
 			if (ultrace_grace_parse(optarg,
 					&o->follow.expiry_grace_s) != 0) {
@@ -341,7 +368,13 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		return -1;
 	}
 	if (o->follow.live_url != NULL &&
-			check_live_url(o->follow.live_url) != 0) {
+			check_live_url(o->follow.live_url, &o->cluster) != 0) {
+		return -1;
+	}
+	if (!o->cluster && (o->hosts_glob != NULL ||
+			o->sessions_glob != NULL || o->discover_ms != 0)) {
+		ULTRACE_ERR("--hosts, --sessions and --discover-interval are "
+			"for --live=net://RELAY (every session of a relay)");
 		return -1;
 	}
 	return 0;
@@ -489,11 +522,28 @@ static int open_log_file(const char *path)
 	return 0;
 }
 
+/* SIGHUP: reopen the log file. */
+static void continue_after_hup(const struct consumerd_options *opt)
+{
+	if (!ultrace_daemon_hup) {
+		return;
+	}
+	ultrace_daemon_hup = 0;
+	if (opt->log_file != NULL && open_log_file(opt->log_file) != 0) {
+		ultrace_log_use_syslog(1);
+		ULTRACE_ERR("cannot reopen %s; logging to syslog",
+			opt->log_file);
+	}
+	ULTRACE_NOTICE("SIGHUP: log reopened");
+}
+
 int main(int argc, char **argv)
 {
 	struct consumerd_options opt;
 	struct ultrace_registry *registry = NULL;
 	struct ultrace_follower *follower = NULL;
+	struct ultrace_cluster *cluster = NULL;
+	struct ultrace_cluster_service *service = NULL;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct ultrace_snmp_source source;
 	enum ultrace_registry_health logged_health = 0;
@@ -532,25 +582,49 @@ int main(int argc, char **argv)
 		}
 		pidfile_made = 1;
 	}
-	registry = ultrace_registry_create();
-	if (registry == NULL) {
-		ULTRACE_ERR("out of memory");
-		goto end;
+	if (opt.cluster) {
+		struct ultrace_cluster_options copt;
+
+		memset(&copt, 0, sizeof(copt));
+		copt.relay_url = opt.follow.live_url;
+		copt.hosts_glob = opt.hosts_glob;
+		copt.sessions_glob = opt.sessions_glob;
+		copt.discover_ms = opt.discover_ms;
+		copt.follow = opt.follow;
+		cluster = ultrace_cluster_create(&copt, &lock);
+		service = cluster != NULL ?
+			ultrace_cluster_service_create(cluster, &lock) : NULL;
+		if (service == NULL) {
+			ULTRACE_ERR("cannot start following the relay's "
+				"sessions");
+			goto end;
+		}
+		source = *ultrace_cluster_service_source(service);
+		opt.snmp.hosts = ultrace_cluster_service_hosts(service);
+	} else {
+		registry = ultrace_registry_create();
+		if (registry == NULL) {
+			ULTRACE_ERR("out of memory");
+			goto end;
+		}
+		memset(&source, 0, sizeof(source));
+		source.registry = registry;
+		source.lock = &lock;
+		source.get_health_extra = health_extra;
+		source.health_data = &follower;
 	}
-	memset(&source, 0, sizeof(source));
-	source.registry = registry;
-	source.lock = &lock;
-	source.get_health_extra = health_extra;
-	source.health_data = &follower;
 	if (ultrace_snmp_agent_init(&opt.snmp, &source) != 0) {
 		ULTRACE_ERR("cannot start the SNMP agent");
 		goto end;
 	}
 	agent_up = 1;
-	follower = ultrace_follower_create(&opt.follow, registry, &lock);
-	if (follower == NULL) {
-		ULTRACE_ERR("cannot start the trace thread");
-		goto end;
+	if (!opt.cluster) {
+		follower = ultrace_follower_create(&opt.follow, registry,
+			&lock);
+		if (follower == NULL) {
+			ULTRACE_ERR("cannot start the trace thread");
+			goto end;
+		}
 	}
 	ULTRACE_NOTICE("serving %s%s%s%s%s%s",
 		opt.follow.live_url ? opt.follow.live_url : opt.follow.trace_dir,
@@ -566,24 +640,27 @@ int main(int argc, char **argv)
 		enum ultrace_follower_state state;
 
 		if (opt.stats_interval_s > 0 && monotonic_s() >= next_stats) {
-			log_stats(follower, registry, &lock, ULTRACE_LOG_NOTICE);
+			if (service != NULL) {
+				ultrace_cluster_service_log_stats(service,
+					ULTRACE_LOG_NOTICE);
+			} else {
+				log_stats(follower, registry, &lock,
+					ULTRACE_LOG_NOTICE);
+			}
 			next_stats = monotonic_s() + opt.stats_interval_s;
 		}
 		if (ultrace_snmp_agent_poll(100) != 0) {
 			ULTRACE_ERR("SNMP event loop failed");
 			goto end;
 		}
-		log_health_change(registry, &lock, &logged_health);
-		if (ultrace_daemon_hup) {
-			ultrace_daemon_hup = 0;
-			if (opt.log_file != NULL &&
-					open_log_file(opt.log_file) != 0) {
-				ultrace_log_use_syslog(1);
-				ULTRACE_ERR("cannot reopen %s; logging to syslog",
-					opt.log_file);
-			}
-			ULTRACE_NOTICE("SIGHUP: log reopened");
+		if (service != NULL) {
+			/* A context that failed to register is retried. */
+			(void) ultrace_cluster_service_poll(service);
+			continue_after_hup(&opt);
+			continue;
 		}
+		log_health_change(registry, &lock, &logged_health);
+		continue_after_hup(&opt);
 		state = ultrace_follower_get_state(follower);
 		if (opt.follow.trace_dir != NULL &&
 				state == ULTRACE_FOLLOWER_FAILED) {
@@ -605,10 +682,15 @@ end:
 	if (follower != NULL) {
 		log_stats(follower, registry, &lock, ULTRACE_LOG_NOTICE);
 	}
+	if (service != NULL) {
+		ultrace_cluster_service_log_stats(service, ULTRACE_LOG_NOTICE);
+	}
 	ultrace_follower_destroy(follower);
+	ultrace_cluster_destroy(cluster);
 	if (agent_up) {
 		ultrace_snmp_agent_shutdown();
 	}
+	ultrace_cluster_service_destroy(service);
 	ultrace_registry_destroy(registry);
 	if (pidfile_made) {
 		ultrace_daemon_pidfile_remove(opt.pidfile);

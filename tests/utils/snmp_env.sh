@@ -293,7 +293,7 @@ snmp_join() {
 snmp_walk() {
 	_oid=$1
 	shift
-	snmpbulkwalk -v2c -c public -On -Ox -t 5 -r 1 "$@" "$(snmp_peer)" \
+	snmpbulkwalk -v2c -c "${SNMP_COMMUNITY:-public}" -On -Ox -t 5 -r 1 "$@" "$(snmp_peer)" \
 		"$_oid" 2>"$WORK/walk.err"
 	echo $? >"$WORK/walk.status"
 }

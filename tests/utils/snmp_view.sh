@@ -13,7 +13,7 @@ CONTACT_TABLE=$REG_CFG.7
 
 # snmp_get OID: the bare value, or nothing.
 snmp_get() {
-	snmpget -v2c -c public -On -Oqv -t 1 -r 1 "$(snmp_peer)" "$1" 2>/dev/null |
+	snmpget -v2c -c "${SNMP_COMMUNITY:-public}" -On -Oqv -t 1 -r 1 "$(snmp_peer)" "$1" 2>/dev/null |
 		grep -v '^No Such'
 }
 
