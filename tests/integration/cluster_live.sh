@@ -17,7 +17,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/cluster_env.sh"
 ultrace_isolate "$@"
 
-plan 21
+plan 27
 HEALTH=.1.3.6.1.4.1.8072.9999.9999.7637
 HOST_TABLE=$HEALTH.30.1
 
@@ -193,5 +193,32 @@ truth_as_snmp "$WORK/A3.csv" >"$WORK/A3.exp"
 wait_ctx public-hostA "$WORK/A3.exp" 30
 ok $? "hostA's context follows the reattached session"
 
+# The merged view now: hostA's latest run (the newest), hostB's and
+# hostC's last states (ended, their contacts not expired yet), each
+# contact once (AOR and URI; hostC's are in another domain).
+truth_as_snmp "$WORK/A3.csv" >"$WORK/A3.rows"
+truth_as_snmp "$WORK/B.csv" >"$WORK/B.rows"
+awk -F '\t' 'FNR == NR { seen[$1 "\t" $2] = 1; print; next }
+	!(($1 "\t" $2) in seen)' "$WORK/A3.rows" "$WORK/B.rows" >"$WORK/AB.rows"
+cat "$WORK/AB.rows" "$WORK/C.exp" | LC_ALL=C sort >"$WORK/final.exp"
+wait_ctx public "$WORK/final.exp" 30
+ok $? "the default context merges live and ended hosts, newest values winning ($(wc -l <"$WORK/final.exp") contacts)"
+
 stop_consumerd
 is "$CONSUMERD_STATUS" "0" "SIGTERM stops ultrace-consumerd with status 0"
+
+# Offline: the relayd's output directory holds every host's traces.
+replay_valgrind --format csv --host hostC "$WORK/relayd" >"$WORK/C.replay"
+ok $? "ultrace-replay --host hostC reads the relayd's directory (valgrind-clean)"
+cmp -s "$WORK/C.csv" "$WORK/C.replay"
+ok $? "...and prints hostC's truth byte for byte" ||
+	diff "$WORK/C.csv" "$WORK/C.replay" | head -5 | sed 's/^/# /'
+"$ULTRACE_REPLAY" --format csv "$WORK/relayd" >"$WORK/merged.replay"
+ok $? "ultrace-replay of all hosts prints the merged view"
+truth_as_snmp "$WORK/merged.replay" >"$WORK/merged.replay.rows"
+cmp -s "$WORK/final.exp" "$WORK/merged.replay.rows"
+ok $? "...equal to the live merged view" ||
+	diff "$WORK/final.exp" "$WORK/merged.replay.rows" | head -5 | sed 's/^/# /'
+"$ULTRACE_REPLAY" --stats "$WORK/relayd" >/dev/null 2>"$WORK/stats.err"
+is $? 2 "--stats over several hosts asks for --host" ||
+	sed 's/^/# /' "$WORK/stats.err"
