@@ -17,7 +17,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/cluster_env.sh"
 ultrace_isolate "$@"
 
-plan 27
+plan 28
 HEALTH=.1.3.6.1.4.1.8072.9999.9999.7637
 HOST_TABLE=$HEALTH.30.1
 
@@ -37,12 +37,25 @@ view all included .1
 access ro "" any noauth prefix all none none
 maxGetbulkResponses 1000
 CONF
+# snmpd as AgentX master with the same access: the subagent registers each
+# context with it.
+MASTER_PORT=$(snmp_pick_udp_port 27481) || bail_out "no free UDP port"
+{
+	printf 'agentAddress udp:127.0.0.1:%s\nmaster agentx\n' "$MASTER_PORT"
+	printf 'agentXSocket %s\ndontLogTCPWrappersConnects yes\n' \
+		"$WORK/agentx.sock"
+	grep -v maxGetbulk "$WORK/access.conf"
+} >"$WORK/master.conf"
+MASTER_PID=
+snmp_launch_snmpd MASTER_PID master "127.0.0.1:$MASTER_PORT" ||
+	bail_out "snmpd did not start"
 host_start hostA
 host_start hostB
 host_live_session hostA usrloc || bail_out "hostA: no live session"
 host_live_session hostB usrloc || bail_out "hostB: no live session"
 
-"$CONSUMERD" --foreground --no-agentx \
+"$CONSUMERD" --foreground \
+	--agentx-socket "$WORK/agentx.sock" --ping-interval 1 \
 	--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
 	--snmp-config "$WORK/access.conf" --log-file "$WORK/consumerd.log" \
 	--live "net://127.0.0.1:$RELAYD_LIVE" --discover-interval 500 \
@@ -51,6 +64,7 @@ CONSUMERD_PID=$!
 teardown() {
 	stop_consumerd
 	cluster_teardown
+	[ -z "$MASTER_PID" ] || kill "$MASTER_PID" 2>/dev/null
 }
 TEARDOWN_HOOK=teardown
 wait_agent 20
@@ -119,6 +133,9 @@ wait_ctx public-hostB "$WORK/B.exp" 30
 ok $? "context hostB equals hostB's truth"
 wait_ctx public "$WORK/B.exp" 30
 ok $? "the default context shows each replicated contact once, the newest (hostB's) values"
+(SNMPD_PORT=$MASTER_PORT; wait_ctx public-hostA "$WORK/A.exp" 30 &&
+	wait_ctx public "$WORK/B.exp" 10)
+ok $? "through snmpd (AgentX), community public-hostA reaches context hostA, public the merged view"
 
 # A late host: picked up within a few seconds.
 host_start hostC
