@@ -54,7 +54,13 @@ host_start hostB
 host_live_session hostA usrloc || bail_out "hostA: no live session"
 host_live_session hostB usrloc || bail_out "hostB: no live session"
 
-"$CONSUMERD" --foreground \
+VG=
+if [ "${CLUSTER_VALGRIND:-0}" = 1 ]; then
+	VG="${LIBTOOL:-libtool} --mode=execute valgrind --quiet --leak-check=full
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=99
+		--log-file=$WORK/consumerd.valgrind"
+fi
+$VG "$CONSUMERD" --foreground \
 	--agentx-socket "$WORK/agentx.sock" --ping-interval 1 \
 	--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
 	--snmp-config "$WORK/access.conf" --log-file "$WORK/consumerd.log" \
