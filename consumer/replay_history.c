@@ -255,9 +255,9 @@ int ultrace_replay_history_end(struct ultrace_replay_history *history)
 		if (history->at_ns == INT64_MAX) {
 			return 0;    /* no event: no row */
 		}
+		/* No event before --at: only its row. */
 		history->started = 1;
-		history->next_ns = ultrace_history_floor(end_ns,
-			history->step_ns);
+		history->next_ns = end_ns;
 	}
 	/*
 	 * With --at past the last event, the steps up to it: the same state,
