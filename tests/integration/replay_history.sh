@@ -10,7 +10,7 @@
 ultrace_isolate "$@"
 
 STEP_NS=500000000
-plan 30
+plan 31
 start_sessiond
 create_session hist "$WORK/trace" || bail_out "cannot create the session"
 # 40k events/s over 3 s with 1-3 s registrations: inserts, refreshes,
@@ -113,6 +113,9 @@ for n in 2 $((rows / 2)) $((rows - 1)); do
 		"$(stats_line "$WORK/at.csv") $(cumulative "$WORK/h.csv" "$t" | cut -d' ' -f1,2)" \
 		"row $n ($t): users, contacts, counters so far and health equal --at $t's (listed and counted)"
 done
+ULTRACE_APPLY_THREAD=0 "$ULTRACE_REPLAY" --history 500ms --format csv \
+	"$WORK/trace" | cmp -s - "$WORK/h.csv"
+ok $? "ULTRACE_APPLY_THREAD=0 (applied on the reading thread): the same rows"
 # The first row is the state at the first step instant: before any event.
 is "$(sed -n 2p "$WORK/h.csv" | cut -d, -f3,4,5)" "0,0,0" \
 	"the first row (the first event rounded down) precedes every event"
