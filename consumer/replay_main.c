@@ -15,11 +15,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "history_plot.h"
 #include "log.h"
 #include "loss_log.h"
 #include "registry.h"
 #include "registry_sink.h"
 #include "replay_graph.h"
+#include "replay_history.h"
 #include "registry_merge.h"
 #include "replay_output.h"
 #include "size_parse.h"
@@ -42,6 +44,11 @@ struct replay_options {
 	int verbosity;
 	/* What is printed once the trace is read, and the state's instant. */
 	struct ultrace_replay_output output;
+	/* --history STEP (0: none), --plot FILE, --plot-size WxH */
+	int64_t history_step_ns;
+	const char *plot_file;
+	unsigned int plot_width;
+	unsigned int plot_height;
 };
 
 static void usage(FILE *out)
@@ -72,6 +79,13 @@ static void usage(FILE *out)
 "      --stats         print counters: events by type, anomalies,\n"
 "                      events and packets the tracer discarded, in all\n"
 "                      and stream by stream with their time range\n"
+"      --history=STEP  instead of the tables, the state every STEP (500ms,\n"
+"                      10s, 5m, 1h...; rows at multiples of STEP, and at\n"
+"                      the end): users, contacts, events over the step,\n"
+"                      discards, health\n"
+"      --plot=FILE     with --history: also draw contacts and users over\n"
+"                      time, losses shaded, into the PNG FILE (gnuplot)\n"
+"      --plot-size=WxH  the PNG's size in pixels (default 1024x480)\n"
 "      --indexes       show the consumer-assigned user/contact indexes\n"
 "                      (as SNMP serves them) and list rows in index order\n"
 "  -k, --keep-going    skip malformed events (counted) and, if the trace\n"
@@ -119,6 +133,9 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 		{ "stats", no_argument, NULL, 'S' },
 		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "indexes", no_argument, NULL, 'I' },
+		{ "history", required_argument, NULL, 'Y' },
+		{ "plot", required_argument, NULL, 'P' },
+		{ "plot-size", required_argument, NULL, 'Z' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "host", required_argument, NULL, 'H' },
 		{ "memory-limit", required_argument, NULL, 'M' },
@@ -137,6 +154,8 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 	opt->output.stats_hint = "--stats";
 	opt->output.print.format = ULTRACE_PRINT_TABLE;
 	opt->memory_limit = default_memory_limit();
+	opt->plot_width = ULTRACE_PLOT_DEFAULT_WIDTH;
+	opt->plot_height = ULTRACE_PLOT_DEFAULT_HEIGHT;
 	while ((c = getopt_long(argc, argv, "a:f:ko:vqhV", longopts,
 			NULL)) != -1) {
 		switch (c) {
@@ -182,6 +201,27 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 		case 'I':
 			opt->output.print.indexes = 1;
 			break;
+		case 'Y':
+			if (ultrace_duration_parse(optarg,
+					&opt->history_step_ns) != 0) {
+				ULTRACE_ERR("--history: `%s` is not a step of "
+					"1ms to 366d (500ms, 10s, 5m, 1h...)",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'P':
+			opt->plot_file = optarg;
+			break;
+		case 'Z':
+			if (ultrace_plot_size_parse(optarg, &opt->plot_width,
+					&opt->plot_height) != 0) {
+				ULTRACE_ERR("--plot-size: `%s` is not WxH, "
+					"64 to 16384 pixels each (1024x480)",
+					optarg);
+				return -1;
+			}
+			break;
 		case 'k':
 			opt->keep_going = 1;
 			break;
@@ -226,6 +266,15 @@ static int parse_args(int argc, char **argv, struct replay_options *opt)
 	opt->trace_dir = argv[optind];
 	opt->trace_dirs = &argv[optind];
 	opt->trace_dir_count = (size_t) (argc - optind);
+	if (opt->plot_file != NULL && opt->history_step_ns == 0) {
+		ULTRACE_ERR("--plot draws a history: give --history STEP");
+		return -1;
+	}
+	if (opt->history_step_ns != 0 && opt->output.show != 0) {
+		ULTRACE_ERR("--history prints rows of its own: drop "
+			"--contacts, --users and --stats");
+		return -1;
+	}
 	if (opt->output.show == 0) {
 		opt->output.show = ULTRACE_SHOW_CONTACTS;
 	}
@@ -383,14 +432,16 @@ static int discover_all(const struct replay_options *opt,
 
 /*
  * Read `traces` into `registry` (losses tallied in `losses`), then settle
- * it at the instant asked (the TTL at TIME). *read_failed: the trace could
- * not be read to its end, or had malformed events. 0, or -1 when nothing
- * can be printed (logged).
+ * it at the instant asked (the TTL at TIME); with `history` (or NULL),
+ * record its rows on the way. *read_failed: the trace could not be read
+ * to its end, or had malformed events. 0, or -1 when nothing can be
+ * printed (logged).
  */
 static int read_traces(const struct replay_options *opt,
 		const struct ultrace_trace_list *traces,
 		struct ultrace_registry *registry,
-		struct ultrace_loss_log *losses, int *read_failed)
+		struct ultrace_loss_log *losses,
+		struct ultrace_replay_history *history, int *read_failed)
 {
 	struct ultrace_registry_sink_config config;
 	struct ultrace_replay_graph *graph;
@@ -402,6 +453,9 @@ static int read_traces(const struct replay_options *opt,
 	config.keep_going = opt->keep_going;
 	config.losses = losses;
 	config.expiry_grace_s = opt->output.expiry_grace_s;
+	if (history != NULL) {
+		ultrace_replay_history_attach(history, &config);
+	}
 	graph = ultrace_replay_graph_create_fs(traces, &config,
 		opt->verbosity >= 2 ? BT_LOGGING_LEVEL_WARNING :
 			BT_LOGGING_LEVEL_NONE, err, sizeof(err));
@@ -423,6 +477,11 @@ static int read_traces(const struct replay_options *opt,
 		}
 	}
 	ultrace_replay_graph_destroy(graph);
+	/* The last rows, before the TTL at TIME. */
+	if (history != NULL && ultrace_replay_history_end(history) != 0) {
+		ULTRACE_ERR("out of memory recording the history");
+		return -1;
+	}
 	/* The TTL at TIME, the discard warning: as sink.ultrace.table. */
 	ultrace_replay_output_settle(registry, &opt->output);
 	return 0;
@@ -461,7 +520,7 @@ static int read_hosts(const struct replay_options *opt,
 			hosts->items[h].traces.count);
 		/* One tally for all: --stats needs --host with several. */
 		if (read_traces(opt, &hosts->items[h].traces, regs[h], losses,
-				read_failed) != 0) {
+				NULL, read_failed) != 0) {
 			goto end;
 		}
 	}
@@ -501,6 +560,21 @@ static const struct ultrace_trace_host *pick_host(
 	return NULL;
 }
 
+/* --history's rows, then --plot's picture. 0, or -1 with `err`. */
+static int write_history(const struct ultrace_replay_history *history,
+		const struct replay_options *opt, char *err, size_t errlen)
+{
+	if (ultrace_replay_history_write(opt->output_file, history,
+			opt->output.print.format, err, errlen) != 0) {
+		return -1;
+	}
+	if (opt->plot_file == NULL) {
+		return 0;
+	}
+	return ultrace_history_plot(opt->plot_file, history, opt->plot_width,
+		opt->plot_height, err, errlen);
+}
+
 int main(int argc, char **argv)
 {
 	struct replay_options opt;
@@ -509,6 +583,7 @@ int main(int argc, char **argv)
 	const struct ultrace_trace_list *chosen = &traces;
 	struct ultrace_registry *registry = NULL;
 	struct ultrace_loss_log *losses = NULL;
+	struct ultrace_replay_history *history = NULL;
 	char err[4096];
 	int read_failed = 0;
 	int several = 0;
@@ -544,10 +619,15 @@ int main(int argc, char **argv)
 		chosen = &host->traces;
 	} else if (hosts.count > 1) {
 		several = 1;
-		if (opt.output.show & ULTRACE_SHOW_STATS) {
-			ULTRACE_ERR("--stats: the traces are of %zu hosts; "
-				"give --host NAME for one host's counters",
-				hosts.count);
+		if (opt.output.show & ULTRACE_SHOW_STATS ||
+				opt.history_step_ns != 0) {
+			/* Hosts are read one after the other, not in step. */
+			ULTRACE_ERR("%s: the traces are of %zu hosts; "
+				"give --host NAME for one host's %s",
+				opt.history_step_ns != 0 ? "--history" :
+				"--stats", hosts.count,
+				opt.history_step_ns != 0 ? "history" :
+				"counters");
 			ret = EXIT_USAGE;
 			goto end;
 		}
@@ -559,9 +639,19 @@ int main(int argc, char **argv)
 		ret = EXIT_OUTPUT_ERROR;
 		goto end;
 	}
+	if (opt.history_step_ns != 0) {
+		history = ultrace_replay_history_create(registry,
+			opt.history_step_ns, opt.output.at_ns,
+			opt.output.expiry_grace_s);
+		if (history == NULL) {
+			ULTRACE_ERR("out of memory");
+			ret = EXIT_OUTPUT_ERROR;
+			goto end;
+		}
+	}
 	if (several ? read_hosts(&opt, &hosts, registry, losses,
 			&read_failed) != 0 :
-			read_traces(&opt, chosen, registry, losses,
+			read_traces(&opt, chosen, registry, losses, history,
 				&read_failed) != 0) {
 		goto end;
 	}
@@ -577,14 +667,17 @@ int main(int argc, char **argv)
 		ULTRACE_WARN("printing the state as of the last event read "
 			"(%s)", last);
 	}
-	if (ultrace_replay_output_write(opt.output_file, registry, losses,
-			&opt.output, err, sizeof(err)) != 0) {
+	if (history != NULL ? write_history(history, &opt, err,
+			sizeof(err)) != 0 :
+			ultrace_replay_output_write(opt.output_file, registry,
+				losses, &opt.output, err, sizeof(err)) != 0) {
 		ULTRACE_ERR("%s", err);
 		ret = EXIT_OUTPUT_ERROR;
 		goto end;
 	}
 	ret = read_failed ? EXIT_TRACE_ERROR : EXIT_SUCCESS;
 end:
+	ultrace_replay_history_destroy(history);
 	ultrace_registry_destroy(registry);
 	free(losses);
 	ultrace_trace_hosts_fini(&hosts);
