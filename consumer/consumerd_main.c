@@ -605,14 +605,20 @@ static void reload_config(struct consumerd_options *o, int argc,
 	}
 	ultrace_config_scan_for_each_change(o->config, fresh.config,
 		warn_needs_restart, (void *) (path != NULL ? path : "none"));
+	ULTRACE_NOTICE("SIGHUP: configuration reloaded from %s",
+		path != NULL ? path : "the command line alone");
 	if (fresh.log_level != o->log_level) {
 		static const char *const names[] = {
 			"error", "warning", "notice", "info", "debug",
 		};
 
-		ultrace_log_set_level(fresh.log_level);
+		/* Said at the louder of the two levels, so it is seen. */
+		if (fresh.log_level > o->log_level) {
+			ultrace_log_set_level(fresh.log_level);
+		}
 		ULTRACE_NOTICE("SIGHUP: log level %s (was %s)",
 			names[fresh.log_level], names[o->log_level]);
+		ultrace_log_set_level(fresh.log_level);
 		o->log_level = fresh.log_level;
 	}
 	if (fresh.stats_interval_s != o->stats_interval_s) {
@@ -621,8 +627,6 @@ static void reload_config(struct consumerd_options *o, int argc,
 		o->stats_interval_s = fresh.stats_interval_s;
 		*next_stats = monotonic_s() + o->stats_interval_s;
 	}
-	ULTRACE_NOTICE("SIGHUP: configuration reloaded from %s",
-		path != NULL ? path : "the command line alone");
 	ultrace_config_scan_destroy(fresh.config);
 }
 
