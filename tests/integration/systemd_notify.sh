@@ -7,10 +7,14 @@
 # SIGHUP that re-reads the file (a new log level applied, a change that
 # needs a restart logged, a bad file refused without stopping); STOPPING=1
 # at SIGTERM. The unit passes `systemd-analyze verify`, and a bad file at
-# start is exit 2 naming FILE:LINE.
+# start is exit 2 naming FILE:LINE. Under strace, serving a request and a
+# reload, the daemon makes no system call outside the unit's
+# SystemCallFilter and opens no socket of a family outside its
+# RestrictAddressFamilies (this machine need not run systemd).
 #
-# No port: AgentX goes to a socket path of ours where no master listens,
-# so readiness can only come from the trace. The notify socket is socat's
+# AgentX goes to a socket path of ours where no master listens, so
+# readiness can only come from the trace; one UDP port from 17100 up for
+# the strace run. The notify socket is socat's
 # (each datagram ends with a newline, so its output is one line each).
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -22,10 +26,13 @@ CONSUMERD="$ULTRACE_BUILDDIR/consumer/ultrace-consumerd"
 UNIT="$ULTRACE_BUILDDIR/systemd/ultrace-consumerd.service"
 SOCAT_PID=
 DAEMON_PID=
+STRACE_PID=
 stop_ours() {
 	[ -n "$DAEMON_PID" ] && kill -KILL "$DAEMON_PID" 2>/dev/null
+	[ -n "$STRACE_PID" ] && kill -KILL "$STRACE_PID" 2>/dev/null
 	[ -n "$SOCAT_PID" ] && kill "$SOCAT_PID" 2>/dev/null
 	DAEMON_PID=
+	STRACE_PID=
 	SOCAT_PID=
 }
 TEARDOWN_HOOK=stop_ours
@@ -33,9 +40,11 @@ TEARDOWN_HOOK=stop_ours
 command -v socat >/dev/null || bail_out "socat not found: tools/setup-deps"
 command -v systemd-analyze >/dev/null ||
 	bail_out "systemd-analyze not found: tools/setup-deps"
+command -v strace >/dev/null || bail_out "strace not found: tools/setup-deps"
+command -v snmpget >/dev/null || bail_out "snmpget not found: tools/setup-deps"
 [ -f "$UNIT" ] || bail_out "no $UNIT: run through make check"
 
-plan 20
+plan 23
 
 # --- the unit file -------------------------------------------------------
 # verify wants ExecStart's binary and the man page to exist: the binary
@@ -222,3 +231,81 @@ DAEMON_PID=
 notes_after "$before" | grep -q '^STOPPING=1$'
 ok $? "STOPPING=1 at SIGTERM"
 is $status 0 "exit 0 after SIGTERM"
+
+# --- the sandbox the unit sets: system calls and socket families ---------------
+PORT=
+for p in $(seq 17100 17199); do
+	if port_free udp "$p"; then
+		PORT=$p
+		break
+	fi
+done
+[ -n "$PORT" ] || bail_out "no free UDP port in 17100-17199"
+cat >"$WORK/strace.conf" <<EOF
+trace = $WORK/trace
+agentx-socket = $WORK/no-master
+snmp-listen = udp:127.0.0.1:$PORT
+stats-interval = 1
+pidfile = $WORK/strace.pid
+EOF
+# Signals go to the daemon (its pid file), not to strace.
+# shellcheck disable=SC2086
+strace -f -qq -o "$WORK/strace.out" "$CONSUMERD" $UNIT_ARGS \
+	--config="$WORK/strace.conf" 2>"$WORK/strace.err" &
+STRACE_PID=$!
+wait_for "$WORK/strace.err" 'read to its end' 30
+DAEMON_PID=$(cat "$WORK/strace.pid" 2>/dev/null)
+[ -n "$DAEMON_PID" ] || bail_out "no pid file from the daemon under strace"
+served=1
+_i=0
+while [ $_i -lt 10 ]; do
+	if snmpget -v2c -c public -r0 -t2 "127.0.0.1:$PORT" \
+			1.3.6.1.4.1.34352.3.1.2.1.5.4.0 >"$WORK/snmpget.out" 2>&1; then
+		served=0
+		break
+	fi
+	_i=$((_i + 1))
+	sleep 0.5
+done
+ok $served "under strace it serves a GET" || sed 's/^/# /' "$WORK/snmpget.out"
+kill -HUP "$DAEMON_PID"
+wait_for "$WORK/strace.err" 'configuration reloaded' 10
+kill -TERM "$DAEMON_PID"
+wait "$STRACE_PID"
+DAEMON_PID=
+STRACE_PID=
+# Every name in the unit's filter, its @groups expanded.
+systemd-analyze syscall-filter 2>/dev/null >"$WORK/groups.txt"
+filter=$(sed -n 's/^SystemCallFilter=//p' "$UNIT")
+awk -v want="$filter" '
+	function expand(name,   n, parts, i) {
+		if (name !~ /^@/) { allowed[name] = 1; return }
+		if (name in seen) { return }
+		seen[name] = 1
+		n = split(members[name], parts, " ")
+		for (i = 1; i <= n; i++) { expand(parts[i]) }
+	}
+	/^@/ { group = $1; next }
+	/^ *#/ || NF == 0 { next }
+	group != "" { members[group] = members[group] " " $1 }
+	END {
+		n = split(want, wanted, " ")
+		for (i = 1; i <= n; i++) { expand(wanted[i]) }
+		for (s in allowed) { print s }
+	}' "$WORK/groups.txt" | sort -u >"$WORK/allowed.txt"
+sed -n 's/^[0-9][0-9]* *\([a-z_0-9]*\)(.*/\1/p' "$WORK/strace.out" |
+	sort -u >"$WORK/used.txt"
+outside=$(comm -23 "$WORK/used.txt" "$WORK/allowed.txt" | tr '\n' ' ')
+[ -s "$WORK/used.txt" ] && [ -s "$WORK/allowed.txt" ] ||
+	outside="(no strace output or no filter: $outside)"
+is "${outside:-none}" none "no system call outside SystemCallFilter=$filter ($(wc -l <"$WORK/used.txt") used)"
+families=$(sed -n 's/^RestrictAddressFamilies=//p' "$UNIT")
+bad_families=
+for f in $(grep -o 'socket(AF_[A-Z0-9]*' "$WORK/strace.out" |
+		sed 's/socket(//' | sort -u); do
+	case " $families " in
+	*" $f "*) ;;
+	*) bad_families="$bad_families $f" ;;
+	esac
+done
+is "${bad_families:-none}" none "no socket outside RestrictAddressFamilies=$families"
