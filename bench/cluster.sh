@@ -57,7 +57,7 @@ run_case() {
 		host_live_session "$1$_k" usrloc || bail_out "no live session"
 		_k=$((_k + 1))
 	done
-	"$CONSUMERD" --foreground --no-agentx \
+	"$CONSUMERD" --config=none --foreground --no-agentx \
 		--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
 		--snmp-config "$WORK/direct.conf" --log-file "$WORK/$1.log" \
 		--live "net://127.0.0.1:$RELAYD_LIVE" --discover-interval 500 \

@@ -60,7 +60,7 @@ if [ "${CLUSTER_VALGRIND:-0}" = 1 ]; then
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=99
 		--log-file=$WORK/consumerd.valgrind"
 fi
-$VG "$CONSUMERD" --foreground \
+$VG "$CONSUMERD" --config=none --foreground \
 	--agentx-socket "$WORK/agentx.sock" --ping-interval 1 \
 	--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
 	--snmp-config "$WORK/access.conf" --log-file "$WORK/consumerd.log" \
