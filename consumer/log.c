@@ -84,12 +84,15 @@ void ultrace_log(enum ultrace_log_level level, const char *fmt, ...)
 			vsyslog(syslog_prio[level], fmt, ap);
 		}
 	} else {
+		/* One line, whole, whatever the other threads log. */
+		flockfile(stderr);
 		fprintf(stderr, "%s: %s: ", log_program, level_names[level]);
 		if (log_context != NULL) {
 			fprintf(stderr, "%s: ", log_context);
 		}
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	va_end(ap);
 }
