@@ -94,8 +94,8 @@ int ultrace_snmp_agent_is_connected(void);
 uint64_t ultrace_snmp_agent_truncated_values(void);
 
 /*
- * Serve the tables (but the lookup table), the registrar scalars and the
- * health group in SNMP context `context` too, from `source` (which must
+ * Serve the tables, the registrar scalars and the health group in SNMP
+ * context `context` too, from `source` (which must
  * outlive the agent): a v2c community mapped to it (snmpd.conf's
  * `com2sec -Cn CONTEXT`) or a v3 contextName reaches them; a subagent
  * registers them with its master in that context. From the agent's

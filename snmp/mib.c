@@ -53,6 +53,7 @@ int ultrace_snmp_mib_add_context(const char *context,
 	if (init_ultrace_registrar_scalars(source, context) != 0 ||
 			init_ultrace_user_table(source, context) != 0 ||
 			init_ultrace_contact_table(source, context) != 0 ||
+			ultrace_lookup_table_add_context(source, context) != 0 ||
 			ultrace_health_scalars_add_context(source, context) != 0) {
 		ULTRACE_ERR("snmp: cannot register the tables in context %s",
 			context);

@@ -35,9 +35,9 @@ int ultrace_snmp_mib_register(const struct ultrace_snmp_mib_options *options,
 		const struct ultrace_snmp_source *source);
 
 /*
- * Serve the registrar scalars, the user and contact tables and the health
- * group in SNMP context `context` too, from `source` (which must outlive
- * the registrations). The lookup table stays in the default context.
+ * Serve the registrar scalars, the user, contact and lookup tables and the
+ * health group in SNMP context `context` too, from `source` (which must
+ * outlive the registrations; lookup_table.h says how its rows are shared).
  * Call from the agent's thread, at any time after ultrace_snmp_mib_register().
  * 0, or -1 (logged).
  */

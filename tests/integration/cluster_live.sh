@@ -17,7 +17,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/cluster_env.sh"
 ultrace_isolate "$@"
 
-plan 28
+plan 29
 HEALTH=.1.3.6.1.4.1.8072.9999.9999.7637
 HOST_TABLE=$HEALTH.30.1
 
@@ -29,6 +29,9 @@ com2sec defsec 127.0.0.1 public
 com2sec -Cn hostA secA 127.0.0.1 public-hostA
 com2sec -Cn hostB secB 127.0.0.1 public-hostB
 com2sec -Cn hostC secC 127.0.0.1 public-hostC
+com2sec -Cn hostC secCw 127.0.0.1 private-hostC
+group rw v2c secCw
+access rw "" any noauth prefix all all none
 group ro v2c defsec
 group ro v2c secA
 group ro v2c secB
@@ -160,6 +163,15 @@ host_exec hostC "$ULTRACE_LOADGEN" $LOAD --seed 6 --domain location2 \
 truth_as_snmp "$WORK/C.csv" >"$WORK/C.exp"
 wait_ctx public-hostC "$WORK/C.exp" 30
 ok $? "context hostC equals hostC's truth"
+# The lookup table in hostC's context resolves in hostC's registry.
+first=$(snmpgetnext -v2c -c public-hostC -On -t 2 -r 1 "$(snmp_peer)" \
+	"$USER_TABLE.1.2" 2>/dev/null)
+uidx=$(echo "$first" | sed -n 's/^[.0-9]*\.6\.1\.2\.\([0-9]*\) = .*/\1/p')
+aor=$(echo "$first" | sed -n 's/.*STRING: "\(.*\)"$/\1/p')
+snmpset -v2c -c private-hostC -t 2 -r 1 "$(snmp_peer)" \
+	"$REG_CFG.9.1.2.77" s "$aor" "$REG_CFG.9.1.4.77" i 4 >/dev/null 2>&1
+is "$(SNMP_COMMUNITY=public-hostC snmp_get "$REG_CFG.9.1.3.77")" "${uidx:-none}" \
+	"a lookup row created in context hostC gives hostC's user index of $aor"
 truth_as_snmp "$WORK/B.csv" "$WORK/C.csv" >"$WORK/merged.exp"
 wait_ctx public "$WORK/merged.exp" 30
 ok $? "the default context equals the merged truth ($(wc -l <"$WORK/merged.exp") contacts)"
