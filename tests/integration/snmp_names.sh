@@ -22,7 +22,7 @@ USERS=40
 # YYYY-M-D,h:m:s.d,+0:0, as DateAndTime's DISPLAY-HINT prints 11 octets.
 DATE_RE='[0-9]{4}-[0-9]{1,2}-[0-9]{1,2},[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}\.[0-9],\+0:0'
 
-plan 17
+plan 19
 
 [ -r "$KAMAILIO_MIB" ] ||
 	bail_out "$KAMAILIO_MIB missing: install kamailio-snmpstats-modules (tools/setup-deps)"
@@ -205,6 +205,23 @@ state=$(health ultraceState | sed 's/^INTEGER: \([a-z]*\)(.*/\1/')
 is "$(tr '\n' ' ' <"$WORK/health.get")" "$state done " \
 	"snmpget by name: ultraceState.0 ultraceSourceState.0 by label" ||
 	sed 's/^/# /' "$WORK/health.get"
+
+# The lookup table by name, as doc/snmp.md shows it: a RowStatus set by
+# its label and read back as one; the index found is the user's.
+aor=$(head -n 1 "$WORK/users.want")
+snmpset -v2c -c private "$PEER" kamailioSIPRegUserLookupURI.7 s "$aor" \
+	kamailioSIPRegUserLookupRowStatus.7 i createAndGo \
+	>"$WORK/lookup.set" 2>&1
+snmpget -v2c -c public "$PEER" kamailioSIPRegUserLookupRowStatus.7 \
+	kamailioSIPRegUserIndex.7 >"$WORK/lookup.get" 2>&1
+is "$(sed -n 1p "$WORK/lookup.get")" \
+	"KAMAILIO-SIP-SERVER-MIB::kamailioSIPRegUserLookupRowStatus.7 = INTEGER: active(1)" \
+	"snmpset ...LookupRowStatus.7 i createAndGo by name: the row reads active(1)" ||
+	sed 's/^/# /' "$WORK/lookup.set" "$WORK/lookup.get"
+index=$(sed -n 's/^KAMAILIO-SIP-SERVER-MIB::kamailioSIPRegUserIndex\.7 = Gauge32: //p' \
+	"$WORK/lookup.get")
+is "$(snmpget -v2c -c public -Oqv "$PEER" "kamailioSIPUserUri.${index:-0}" 2>&1)" \
+	"$aor" "...its kamailioSIPRegUserIndex ($index) is the row of $aor"
 
 stop_consumerd
 is "$CONSUMERD_STATUS" 0 "ultrace-consumerd stops cleanly"
