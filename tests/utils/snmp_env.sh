@@ -19,7 +19,12 @@
 
 ULTRACE_SNMP_FIXTURE="$ULTRACE_BUILDDIR/tests/fixtures/ultrace-snmp-fixture"
 
-# Numeric OIDs: Debian has no IETF MIBs for names to resolve through.
+# Numeric OIDs and raw values: the tests load no MIB module, whatever the
+# host's snmp.conf loads (with ultrace's drop-in included there, hints
+# would print DateAndTime as dates, enumerations as labels). Names are
+# snmp_names.sh's concern.
+MIBS=
+export MIBS
 KAMAILIO_REG_CFG=.1.3.6.1.4.1.34352.3.1.2.1.5
 KAMAILIO_REG_STATS=.1.3.6.1.4.1.34352.3.1.2.1.6
 SYS_UPTIME=.1.3.6.1.2.1.1.3.0
