@@ -59,7 +59,11 @@ is "$(cat "$WORK/translate.bad")" "" \
 	"no parse error or warning (-Pw) for KAMAILIO-SIP-SERVER-MIB and ULTRACE-HEALTH-MIB"
 snmptranslate -PW -Tp ULTRACE-HEALTH-MIB::ultraceHealthMIB >/dev/null \
 	2>"$WORK/translate-W.err"
-grep -F "$MIBDIR" "$WORK/translate-W.err" >"$WORK/translate-W.bad"
+# Except the note net-snmp makes at -PW of every conceptual row's
+# SEQUENCE type (ultraceHostEntry's, as for any table).
+grep -F "$MIBDIR" "$WORK/translate-W.err" |
+	grep -v 'No known translation for type (UltraceHostEntry)' \
+	>"$WORK/translate-W.bad"
 is "$(cat "$WORK/translate-W.bad")" "" \
 	"no detailed warning (-PW) names a file of snmp/mibs"
 # MIBS=ALL over a directory holding ours, Kamailio's five and the
@@ -180,7 +184,8 @@ is "$(cat "$WORK/expiry.count")" "$contacts" \
 snmpwalk -v2c -c public "$PEER" ultraceHealthMIB >"$WORK/health.names" \
 	2>"$WORK/health.err"
 sed 's/ = .*//' "$WORK/health.names" >"$WORK/health.got"
-awk '/^ultrace[A-Za-z0-9]* OBJECT-TYPE/ { print "ULTRACE-HEALTH-MIB::" $1 ".0" }' \
+awk '/^-- The hosts of a cluster/ { exit }
+	/^ultrace[A-Za-z0-9]* OBJECT-TYPE/ { print "ULTRACE-HEALTH-MIB::" $1 ".0" }' \
 	"$MIBDIR/ULTRACE-HEALTH-MIB.txt" >"$WORK/health.want"
 cmp -s "$WORK/health.got" "$WORK/health.want"
 ok $? "snmpwalk ultraceHealthMIB: every object of ULTRACE-HEALTH-MIB, named ($(wc -l <"$WORK/health.want") scalars)" ||
