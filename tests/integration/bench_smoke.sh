@@ -4,7 +4,7 @@
 # nothing; bench/run isolates its own LTTng daemon and snmpd.
 . "$ULTRACE_SRCDIR/tests/utils/tap.sh"
 
-plan 26
+plan 27
 out=$(mktemp "${TMPDIR:-/tmp}/ultrace-bench.XXXXXX") || bail_out "mktemp"
 trap 'rm -f "$out" "$out.err"' EXIT
 
@@ -76,6 +76,8 @@ rows=$(grep -cE '^\| [0-9]+ ms \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| 0 \
 is "$rows" "4" "live lag: 4 settings, each with p50/p99/max, no discard, events applied"
 grep -qE '^\| 25000 \| 0 \| [1-9][0-9]* \| [1-9][0-9]* \| [0-9.]+ \|$' "$out"
 ok $? "zero-discard rate search ran through ultrace-consumerd"
+rows=$(grep -cE '^\| [12] \| 4000 \| 4000 \| 4000 \| 0 \| [1-9][0-9]* \| [0-9.]+ \| [0-9]+ \| [0-9]+ \|$' "$out")
+is "$rows" "2" "cluster: one host and two through one relayd, every event applied, none discarded, memory and walk measured"
 if grep -q '^Not measured: missing' "$out"; then
 	# Something the Kamailio section needs is missing: a failure, not a
 	# skip (tools/setup-deps installs kamailio and sipp).
