@@ -49,8 +49,10 @@ fi
 	DEB_BUILD_OPTIONS="nocheck parallel=2" \
 	ULTRACE_KAMAILIO_SOURCE="$WORK/kamailio" \
 	nice dpkg-buildpackage -us -uc -b $PROFILE) >"$WORK/build.log" 2>&1
-ok $? "dpkg-buildpackage -us -uc -b $PROFILE" ||
+ok $? "dpkg-buildpackage -us -uc -b $PROFILE" || {
 	tail -n 40 "$WORK/build.log" | sed 's/^/# /'
+	bail_out "the packages did not build"
+}
 
 missing=
 for pkg in $PACKAGES; do
@@ -141,10 +143,17 @@ ok $? "the installed babeltrace2 plugin (sink.ultrace.table) gives the same stat
 
 # A producer built against libultrace-dev alone, with its pkg-config file.
 cat >"$WORK/producer.c" <<'EOF'
+#include <stdio.h>
 #include <ultrace.h>
 int main(void)
 {
-	return ultrace_provider_load() == 0 ? 0 : 1;
+	char err[256];
+
+	if (ultrace_provider_load(0, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	return 0;
 }
 EOF
 PKG_CONFIG_SYSROOT_DIR=$ROOT PKG_CONFIG_LIBDIR="$ROOT$L/pkgconfig" \
