@@ -212,6 +212,10 @@ static void apply_loss(struct ultrace_registry_sink_config *config,
 	ultrace_registry_note_loss(config->registry,
 		loss->packets ? 0 : loss->count,
 		loss->packets ? loss->count : 0, loss->begin_ns, loss->end_ns);
+	if (config->hooks != NULL && config->hooks->loss != NULL) {
+		config->hooks->loss(config->hooks->data, loss->packets,
+			loss->count, loss->begin_ns, loss->end_ns);
+	}
 }
 
 /* The lookahead's view of a batch: its events, NULL for other items. */

@@ -16,6 +16,32 @@
 #include "loss_log.h"
 #include "registry.h"
 
+struct ultrace_registry_sink_config;
+
+/*
+ * What a caller may do as the replay goes (ultrace-replay --history);
+ * every member may be NULL.
+ */
+struct ultrace_apply_hooks {
+	/*
+	 * An event (or live clock tick) stamped `ns`, past stop_after_ns,
+	 * came; everything before it is applied and the applier is idle.
+	 * Called on the reading thread. Return 1 to go on (having set
+	 * config->stop_after_ns to at least `ns`), 0 to stop there as
+	 * without the hook, -1 to fail (config->error says why).
+	 */
+	int (*passed_stop)(void *data,
+			struct ultrace_registry_sink_config *config,
+			int64_t ns);
+	/*
+	 * A tracer loss report (begin/end 0 when unknown), once applied to
+	 * the registry. Called on the applying thread, in trace order.
+	 */
+	void (*loss)(void *data, int packets, uint64_t count,
+			int64_t begin_ns, int64_t end_ns);
+	void *data;
+};
+
 /*
  * Owned by the caller, handed to the engine (for the `ultrace-registry`
  * sink: as its initialize method data); the engine writes its results
@@ -49,6 +75,8 @@ struct ultrace_registry_sink_config {
 	 * inactivity instant applied (never past stop_after_ns).
 	 */
 	int64_t expiry_grace_s;
+	/* When set, called as the replay goes (above). */
+	const struct ultrace_apply_hooks *hooks;
 
 	/* Results. */
 	int64_t trace_now_ns;        /* the trace clock; 0 before any event */

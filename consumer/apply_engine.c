@@ -174,6 +174,30 @@ static int note_discarded(struct ultrace_apply_engine *engine,
 		ultrace_apply_pipeline_batch(engine->pipeline), &loss, where));
 }
 
+/*
+ * A message stamped `ns` is past the stop instant: stop there, or, when
+ * the caller's hook says so, go on once it has seen everything before.
+ * Returns 1 to go on, 0 to stop, -1 on error.
+ */
+static int passed_stop(struct ultrace_apply_engine *engine, int64_t ns)
+{
+	struct ultrace_registry_sink_config *config = engine->config;
+	int go_on;
+
+	if (config->hooks == NULL || config->hooks->passed_stop == NULL) {
+		config->reached_stop = 1;
+		return 0;
+	}
+	if (ultrace_apply_engine_flush(engine, 1) != 0) {
+		return -1;
+	}
+	go_on = config->hooks->passed_stop(config->hooks->data, config, ns);
+	if (go_on == 0) {
+		config->reached_stop = 1;
+	}
+	return go_on;
+}
+
 /* Returns 1 to go on, 0 when the stop instant is passed, -1 on error. */
 static int handle_event(struct ultrace_apply_engine *sink,
 		const bt_message *msg)
@@ -211,8 +235,11 @@ static int handle_event(struct ultrace_apply_engine *sink,
 		return -1;
 	}
 	if (event.time_ns > config->stop_after_ns) {
-		config->reached_stop = 1;
-		return 0;
+		int go_on = passed_stop(sink, event.time_ns);
+
+		if (go_on <= 0) {
+			return go_on;
+		}
 	}
 	return add_item(sink, ultrace_apply_batch_add_event(
 		ultrace_apply_pipeline_batch(sink->pipeline), &event));
@@ -235,8 +262,11 @@ static int handle_message(struct ultrace_apply_engine *sink, const bt_message *m
 				bt_message_message_iterator_inactivity_borrow_clock_snapshot_const(msg),
 				&ns) == BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
 			if (ns > sink->config->stop_after_ns) {
-				sink->config->reached_stop = 1;
-				return 0;
+				int go_on = passed_stop(sink, ns);
+
+				if (go_on <= 0) {
+					return go_on;
+				}
 			}
 			return add_item(sink, ultrace_apply_batch_add_clock(
 				ultrace_apply_pipeline_batch(sink->pipeline),

@@ -17,10 +17,14 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "cluster.h"
+#include "cluster_service.h"
+#include "config_file.h"
 #include "daemon.h"
 #include "live_url.h"
 #include "log.h"
 #include "registry.h"
+#include "sd_notify.h"
 #include "time_parse.h"
 #include "trace_follower.h"
 
@@ -38,12 +42,19 @@
 struct consumerd_options {
 	struct ultrace_follower_options follow;
 	struct ultrace_snmp_options snmp;
+	/* --live names a relay, no session: follow all its sessions. */
+	int cluster;
+	const char *hosts_glob;
+	const char *sessions_glob;
+	int discover_ms;
 	const char *pidfile;
 	const char *log_file;
 	int foreground;
 	int stats_interval_s;
 	int use_syslog;
 	int log_level;
+	/* The file's options and the command line's, as parsed. */
+	struct ultrace_config_scan *config;
 };
 
 static void usage(FILE *out)
@@ -56,7 +67,14 @@ static void usage(FILE *out)
 "\n"
 "Input (one of):\n"
 "  -l, --live=URL          a live session through lttng-relayd:\n"
-"                          net://HOST[:PORT]/host/HOSTNAME/SESSION\n"
+"                          net://HOST[:PORT]/host/HOSTNAME/SESSION; or\n"
+"                          net://HOST[:PORT]: every session of that relay\n"
+"                          (a cluster: each host in its own SNMP context,\n"
+"                          the merged view in the default one)\n"
+"      --hosts=GLOB        cluster: only hosts whose name matches GLOB\n"
+"      --sessions=GLOB     cluster: only sessions whose name matches GLOB\n"
+"      --discover-interval=MS  cluster: ask the relay for its sessions\n"
+"                          every MS (default 2000)\n"
 "  -t, --trace=DIR         a recorded trace: read it once, then serve it\n"
 "      --on-end=WHAT       when the live session ends or lttng-relayd goes\n"
 "                          away: retry (default: keep serving, reattach\n"
@@ -97,6 +115,11 @@ static void usage(FILE *out)
 "                          at exit (default 60)\n"
 "\n"
 "Daemon:\n"
+"      --config=FILE       read options from FILE (default\n"
+"                          " ULTRACE_CONSUMERD_CONFIG ", if it exists;\n"
+"                          none: no file): `key = value` lines, the keys\n"
+"                          being these long options; the command line\n"
+"                          overrides the file\n"
 "  -f, --foreground        do not detach\n"
 "  -p, --pidfile=FILE      write the pid to FILE (refused if FILE names a\n"
 "                          live process)\n"
@@ -110,7 +133,10 @@ static void usage(FILE *out)
 "  -h, --help              show this help and exit\n"
 "  -V, --version           show the version and exit\n"
 "\n"
-"Signals: SIGTERM and SIGINT stop cleanly; SIGHUP reopens the log file.\n"
+"Signals: SIGTERM and SIGINT stop cleanly; SIGHUP reopens the log file\n"
+"and re-reads the configuration file (log level and stats interval apply\n"
+"at once; other changes are logged and wait for a restart). Under\n"
+"systemd (Type=notify) it says when it is ready and pings the watchdog.\n"
 "Exit status: 0 stopped by a signal; 1 runtime error; 2 usage error;\n"
 "3 the live session ended (--on-end=exit).\n");
 }
@@ -131,8 +157,11 @@ static int parse_int(const char *opt, const char *arg, int min, int *out)
 	return 0;
 }
 
-/* babeltrace2 2.0.4 crashes on some URLs it does not reject: check first. */
-static int check_live_url(const char *url)
+/*
+ * babeltrace2 2.0.4 crashes on some URLs it does not reject: check first.
+ * *cluster: the URL names a relay, not a session.
+ */
+static int check_live_url(const char *url, int *cluster)
 {
 	struct ultrace_live_url parts;
 	const char *why;
@@ -143,12 +172,7 @@ static int check_live_url(const char *url)
 			"HOSTNAME/SESSION: %s", url, why);
 		return -1;
 	}
-	if (!parts.has_session) {
-		ULTRACE_ERR("--live: `%s` names no session (/host/HOSTNAME/"
-			"SESSION): following every session of a relayd is not "
-			"supported yet", url);
-		return -1;
-	}
+	*cluster = !parts.has_session;
 	return 0;
 }
 
@@ -167,6 +191,9 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		{ "ping-interval", required_argument, NULL, 'I' },
 		{ "lookup-timeout", required_argument, NULL, 'T' },
 		{ "health-oid", required_argument, NULL, 'O' },
+		{ "hosts", required_argument, NULL, 'H' },
+		{ "sessions", required_argument, NULL, 'J' },
+		{ "discover-interval", required_argument, NULL, 'K' },
 		{ "expiry-grace", required_argument, NULL, 'G' },
 		{ "stats-interval", required_argument, NULL, 'i' },
 		{ "foreground", no_argument, NULL, 'f' },
@@ -180,6 +207,7 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char *const not_in_file[] = { "help", "version", NULL };
 	const char *why;
 	int c;
 	int v;
@@ -195,8 +223,12 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 	o->snmp.lookup_timeout_s = 60;
 	o->stats_interval_s = 60;
 	o->log_level = ULTRACE_LOG_NOTICE;
-	while ((c = getopt_long(argc, argv, "l:t:x:s:fp:vqhV", longopts,
-			NULL)) != -1) {
+	if (ultrace_config_scan_create(&o->config, argc, argv,
+			"l:t:x:s:fp:vqhV", longopts, ULTRACE_CONSUMERD_CONFIG,
+			not_in_file) != 0) {
+		return -1;
+	}
+	while ((c = ultrace_config_scan_next(o->config)) != -1) {
 		switch (c) {
 		case 'l':
 			o->follow.live_url = optarg;
@@ -267,6 +299,18 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 				return -1;
 			}
 			o->snmp.health_oid = optarg;
+			break;
+		case 'H':
+			o->hosts_glob = optarg;
+			break;
+		case 'J':
+			o->sessions_glob = optarg;
+			break;
+		case 'K':
+			if (parse_int("--discover-interval", optarg, 100,
+					&o->discover_ms) != 0) {
+				return -1;
+			}
 			break;
 		case 'G':
 			if (ultrace_grace_parse(optarg,
@@ -341,7 +385,13 @@ static int parse_args(int argc, char **argv, struct consumerd_options *o)
 		return -1;
 	}
 	if (o->follow.live_url != NULL &&
-			check_live_url(o->follow.live_url) != 0) {
+			check_live_url(o->follow.live_url, &o->cluster) != 0) {
+		return -1;
+	}
+	if (!o->cluster && (o->hosts_glob != NULL ||
+			o->sessions_glob != NULL || o->discover_ms != 0)) {
+		ULTRACE_ERR("--hosts, --sessions and --discover-interval are "
+			"for --live=net://RELAY (every session of a relay)");
 		return -1;
 	}
 	return 0;
@@ -489,27 +539,189 @@ static int open_log_file(const char *path)
 	return 0;
 }
 
+static int64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Options a SIGHUP applies at once; any other change in the file waits
+ * for a restart (the input, the SNMP transports and sockets, the log
+ * destination are opened once).
+ */
+static int reloadable(const char *key)
+{
+	static const char *const keys[] = {
+		"log-level", "verbose", "quiet", "stats-interval",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void warn_needs_restart(const char *key, const char *old_value,
+		const char *new_value, void *data)
+{
+	const char *path = data;
+
+	if (reloadable(key)) {
+		return;
+	}
+	ULTRACE_WARN("SIGHUP: `%s` changed in %s (%s -> %s): not applied "
+		"until ultrace-consumerd restarts", key, path,
+		old_value != NULL ? old_value : "unset",
+		new_value != NULL ? new_value : "unset");
+}
+
+/*
+ * SIGHUP: parse the configuration file and the command line again; apply
+ * what can change live, log what cannot. A bad file changes nothing.
+ */
+static void reload_config(struct consumerd_options *o, int argc,
+		char **argv, int64_t *next_stats)
+{
+	struct consumerd_options fresh;
+	const char *path;
+
+	ultrace_sd_notifyf("RELOADING=1\nMONOTONIC_USEC=%" PRId64,
+		monotonic_ns() / 1000);
+	if (parse_args(argc, argv, &fresh) != 0) {
+		ultrace_config_scan_destroy(fresh.config);
+		ULTRACE_ERR("SIGHUP: configuration not reloaded; the running "
+			"one stays");
+		return;
+	}
+	path = ultrace_config_scan_borrow_path(fresh.config);
+	if (path == NULL) {
+		path = ultrace_config_scan_borrow_path(o->config);
+	}
+	ultrace_config_scan_for_each_change(o->config, fresh.config,
+		warn_needs_restart, (void *) (path != NULL ? path : "none"));
+	ULTRACE_NOTICE("SIGHUP: configuration reloaded from %s",
+		path != NULL ? path : "the command line alone");
+	if (fresh.log_level != o->log_level) {
+		static const char *const names[] = {
+			"error", "warning", "notice", "info", "debug",
+		};
+
+		/* Said at the louder of the two levels, so it is seen. */
+		if (fresh.log_level > o->log_level) {
+			ultrace_log_set_level(fresh.log_level);
+		}
+		ULTRACE_NOTICE("SIGHUP: log level %s (was %s)",
+			names[fresh.log_level], names[o->log_level]);
+		ultrace_log_set_level(fresh.log_level);
+		o->log_level = fresh.log_level;
+	}
+	if (fresh.stats_interval_s != o->stats_interval_s) {
+		ULTRACE_NOTICE("SIGHUP: stats every %d s (was %d s)",
+			fresh.stats_interval_s, o->stats_interval_s);
+		o->stats_interval_s = fresh.stats_interval_s;
+		*next_stats = monotonic_s() + o->stats_interval_s;
+	}
+	ultrace_config_scan_destroy(fresh.config);
+}
+
+/*
+ * What systemd is told: READY=1 once a source is attached (or the trace
+ * read) or SNMP is served (the AgentX master took the registration, or a
+ * direct listener is open), STATUS= when that picture changes.
+ */
+struct service_report {
+	int ready;
+	int last_state;      /* -1: nothing sent yet */
+	int last_connected;
+};
+
+static void report_service(struct service_report *r,
+		const struct consumerd_options *o,
+		enum ultrace_follower_state state)
+{
+	static const char *const state_names[] = {
+		[ULTRACE_FOLLOWER_STARTING] = "attaching to",
+		[ULTRACE_FOLLOWER_FOLLOWING] = "following",
+		[ULTRACE_FOLLOWER_RETRYING] = "retrying",
+		[ULTRACE_FOLLOWER_DONE] = "done with",
+		[ULTRACE_FOLLOWER_FAILED] = "cannot read",
+	};
+	int connected = o->snmp.agentx && ultrace_snmp_agent_is_connected();
+	int ready_now = state == ULTRACE_FOLLOWER_FOLLOWING ||
+		state == ULTRACE_FOLLOWER_DONE || connected ||
+		o->snmp.listen != NULL;
+
+	if ((r->ready || !ready_now) && (int) state == r->last_state &&
+			connected == r->last_connected) {
+		return;
+	}
+	ultrace_sd_notifyf("%sSTATUS=%s %s; %s%s%s",
+		!r->ready && ready_now ? "READY=1\n" : "",
+		state_names[state],
+		o->follow.live_url ? o->follow.live_url : o->follow.trace_dir,
+		!o->snmp.agentx ? "" : connected ? "AgentX registered" :
+			"AgentX master not reached",
+		o->snmp.agentx && o->snmp.listen ? ", " : "",
+		o->snmp.listen ? "SNMP served directly" : "");
+	r->ready = r->ready || ready_now;
+	r->last_state = (int) state;
+	r->last_connected = connected;
+}
+
+/* SIGHUP: reopen the log file, re-read the configuration. */
+static void continue_after_hup(struct consumerd_options *opt, int argc,
+		char **argv, int64_t *next_stats, struct service_report *report)
+{
+	if (!ultrace_daemon_hup) {
+		return;
+	}
+	ultrace_daemon_hup = 0;
+	if (opt->log_file != NULL && open_log_file(opt->log_file) != 0) {
+		ultrace_log_use_syslog(1);
+		ULTRACE_ERR("cannot reopen %s; logging to syslog",
+			opt->log_file);
+	}
+	ULTRACE_NOTICE("SIGHUP: log reopened");
+	reload_config(opt, argc, argv, next_stats);
+	if (report->ready) {
+		ultrace_sd_notify("READY=1");
+	}
+	report->last_state = -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct consumerd_options opt;
 	struct ultrace_registry *registry = NULL;
 	struct ultrace_follower *follower = NULL;
+	struct ultrace_cluster *cluster = NULL;
+	struct ultrace_cluster_service *service = NULL;
 	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	struct ultrace_snmp_source source;
 	enum ultrace_registry_health logged_health = 0;
 	int agent_up = 0;
 	int64_t next_stats;
 	int pidfile_made = 0;
+	struct ultrace_sd_watchdog watchdog;
+	struct service_report report = { 0, -1, 0 };
 	int ret = EXIT_RUNTIME;
 
 	ultrace_log_init("ultrace-consumerd", ULTRACE_LOG_NOTICE);
 	if (parse_args(argc, argv, &opt) != 0) {
+		ultrace_config_scan_destroy(opt.config);
 		fprintf(stderr, "Try `ultrace-consumerd --help`.\n");
 		return EXIT_USAGE;
 	}
 	ultrace_log_set_level(opt.log_level);
 	if (opt.log_file != NULL && open_log_file(opt.log_file) != 0) {
 		ULTRACE_ERR("--log-file %s: %s", opt.log_file, strerror(errno));
+		ultrace_config_scan_destroy(opt.config);
 		return EXIT_RUNTIME;
 	}
 	/* Detach before any thread exists or net-snmp opens a socket. */
@@ -518,6 +730,7 @@ int main(int argc, char **argv)
 			opt.use_syslog = 1;
 		}
 		if (ultrace_daemon_detach() != 0) {
+			ultrace_config_scan_destroy(opt.config);
 			return EXIT_RUNTIME;
 		}
 	}
@@ -532,25 +745,49 @@ int main(int argc, char **argv)
 		}
 		pidfile_made = 1;
 	}
-	registry = ultrace_registry_create();
-	if (registry == NULL) {
-		ULTRACE_ERR("out of memory");
-		goto end;
+	if (opt.cluster) {
+		struct ultrace_cluster_options copt;
+
+		memset(&copt, 0, sizeof(copt));
+		copt.relay_url = opt.follow.live_url;
+		copt.hosts_glob = opt.hosts_glob;
+		copt.sessions_glob = opt.sessions_glob;
+		copt.discover_ms = opt.discover_ms;
+		copt.follow = opt.follow;
+		cluster = ultrace_cluster_create(&copt, &lock);
+		service = cluster != NULL ?
+			ultrace_cluster_service_create(cluster, &lock) : NULL;
+		if (service == NULL) {
+			ULTRACE_ERR("cannot start following the relay's "
+				"sessions");
+			goto end;
+		}
+		source = *ultrace_cluster_service_source(service);
+		opt.snmp.hosts = ultrace_cluster_service_hosts(service);
+	} else {
+		registry = ultrace_registry_create();
+		if (registry == NULL) {
+			ULTRACE_ERR("out of memory");
+			goto end;
+		}
+		memset(&source, 0, sizeof(source));
+		source.registry = registry;
+		source.lock = &lock;
+		source.get_health_extra = health_extra;
+		source.health_data = &follower;
 	}
-	memset(&source, 0, sizeof(source));
-	source.registry = registry;
-	source.lock = &lock;
-	source.get_health_extra = health_extra;
-	source.health_data = &follower;
 	if (ultrace_snmp_agent_init(&opt.snmp, &source) != 0) {
 		ULTRACE_ERR("cannot start the SNMP agent");
 		goto end;
 	}
 	agent_up = 1;
-	follower = ultrace_follower_create(&opt.follow, registry, &lock);
-	if (follower == NULL) {
-		ULTRACE_ERR("cannot start the trace thread");
-		goto end;
+	if (!opt.cluster) {
+		follower = ultrace_follower_create(&opt.follow, registry,
+			&lock);
+		if (follower == NULL) {
+			ULTRACE_ERR("cannot start the trace thread");
+			goto end;
+		}
 	}
 	ULTRACE_NOTICE("serving %s%s%s%s%s%s",
 		opt.follow.live_url ? opt.follow.live_url : opt.follow.trace_dir,
@@ -562,29 +799,41 @@ int main(int argc, char **argv)
 		opt.snmp.listen ? opt.snmp.listen : "");
 
 	next_stats = monotonic_s() + opt.stats_interval_s;
+	ultrace_sd_watchdog_init(&watchdog);
 	while (!ultrace_daemon_stop_signal) {
 		enum ultrace_follower_state state;
 
+		/* Pinged only while this loop turns: a stuck loop is killed. */
+		ultrace_sd_watchdog_tick(&watchdog, monotonic_ns());
 		if (opt.stats_interval_s > 0 && monotonic_s() >= next_stats) {
-			log_stats(follower, registry, &lock, ULTRACE_LOG_NOTICE);
+			if (service != NULL) {
+				ultrace_cluster_service_log_stats(service,
+					ULTRACE_LOG_NOTICE);
+			} else {
+				log_stats(follower, registry, &lock,
+					ULTRACE_LOG_NOTICE);
+			}
 			next_stats = monotonic_s() + opt.stats_interval_s;
 		}
 		if (ultrace_snmp_agent_poll(100) != 0) {
 			ULTRACE_ERR("SNMP event loop failed");
 			goto end;
 		}
-		log_health_change(registry, &lock, &logged_health);
-		if (ultrace_daemon_hup) {
-			ultrace_daemon_hup = 0;
-			if (opt.log_file != NULL &&
-					open_log_file(opt.log_file) != 0) {
-				ultrace_log_use_syslog(1);
-				ULTRACE_ERR("cannot reopen %s; logging to syslog",
-					opt.log_file);
-			}
-			ULTRACE_NOTICE("SIGHUP: log reopened");
+		if (service != NULL) {
+			/* A context that failed to register is retried. */
+			(void) ultrace_cluster_service_poll(service);
+			continue_after_hup(&opt, argc, argv, &next_stats,
+				&report);
+			report_service(&report, &opt,
+				ultrace_cluster_relay_answers(cluster) ?
+				ULTRACE_FOLLOWER_FOLLOWING :
+				ULTRACE_FOLLOWER_STARTING);
+			continue;
 		}
+		log_health_change(registry, &lock, &logged_health);
+		continue_after_hup(&opt, argc, argv, &next_stats, &report);
 		state = ultrace_follower_get_state(follower);
+		report_service(&report, &opt, state);
 		if (opt.follow.trace_dir != NULL &&
 				state == ULTRACE_FOLLOWER_FAILED) {
 			ULTRACE_ERR("cannot read %s", opt.follow.trace_dir);
@@ -602,17 +851,25 @@ int main(int argc, char **argv)
 	ULTRACE_NOTICE("stopping on signal %d", (int) ultrace_daemon_stop_signal);
 	ret = EXIT_SUCCESS;
 end:
+	ultrace_sd_notifyf("STOPPING=1\nSTATUS=stopping (%s)",
+		ret == EXIT_SUCCESS ? "signal" : "error, see the log");
 	if (follower != NULL) {
 		log_stats(follower, registry, &lock, ULTRACE_LOG_NOTICE);
 	}
+	if (service != NULL) {
+		ultrace_cluster_service_log_stats(service, ULTRACE_LOG_NOTICE);
+	}
 	ultrace_follower_destroy(follower);
+	ultrace_cluster_destroy(cluster);
 	if (agent_up) {
 		ultrace_snmp_agent_shutdown();
 	}
+	ultrace_cluster_service_destroy(service);
 	ultrace_registry_destroy(registry);
 	if (pidfile_made) {
 		ultrace_daemon_pidfile_remove(opt.pidfile);
 	}
 	ultrace_log_use_syslog(0);
+	ultrace_config_scan_destroy(opt.config);
 	return ret;
 }

@@ -13,6 +13,7 @@
 static const char *log_program = "ultrace";
 static enum ultrace_log_level log_level = ULTRACE_LOG_NOTICE;
 static int log_syslog;
+static const char *log_context;
 
 static const char *const level_names[] = {
 	"error", "warning", "notice", "info", "debug",
@@ -44,6 +45,11 @@ void ultrace_log_use_syslog(int enable)
 	log_syslog = enable;
 }
 
+void ultrace_log_set_context(const char *context)
+{
+	log_context = context;
+}
+
 int ultrace_log_level_parse(const char *name)
 {
 	size_t i;
@@ -68,11 +74,25 @@ void ultrace_log(enum ultrace_log_level level, const char *fmt, ...)
 	}
 	va_start(ap, fmt);
 	if (log_syslog) {
-		vsyslog(syslog_prio[level], fmt, ap);
+		if (log_context != NULL) {
+			char message[1024];
+
+			vsnprintf(message, sizeof(message), fmt, ap);
+			syslog(syslog_prio[level], "%s: %s", log_context,
+				message);
+		} else {
+			vsyslog(syslog_prio[level], fmt, ap);
+		}
 	} else {
+		/* One line, whole, whatever the other threads log. */
+		flockfile(stderr);
 		fprintf(stderr, "%s: %s: ", log_program, level_names[level]);
+		if (log_context != NULL) {
+			fprintf(stderr, "%s: ", log_context);
+		}
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
+		funlockfile(stderr);
 	}
 	va_end(ap);
 }

@@ -21,6 +21,12 @@ void ultrace_log_set_level(enum ultrace_log_level level);
 enum ultrace_log_level ultrace_log_get_level(void);
 /* Send messages to syslog (LOG_DAEMON) instead of stderr. */
 void ultrace_log_use_syslog(int enable);
+/*
+ * Prefix every message with "context: " until set to NULL (e.g.
+ * "FILE:LINE" while a configuration file's options are applied). The
+ * string is borrowed: it must live until replaced.
+ */
+void ultrace_log_set_context(const char *context);
 /* Parse "error", "warning", "notice", "info", "debug"; -1 if unknown. */
 int ultrace_log_level_parse(const char *name);
 

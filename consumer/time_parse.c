@@ -209,3 +209,44 @@ int ultrace_grace_parse(const char *text, int64_t *seconds)
 	*seconds = value;
 	return 0;
 }
+
+int ultrace_duration_parse(const char *text, int64_t *ns)
+{
+	static const struct {
+		const char *name;
+		int64_t ns;
+	} units[] = {
+		{ "", INT64_C(1000000000) },
+		{ "ms", INT64_C(1000000) },
+		{ "s", INT64_C(1000000000) },
+		{ "m", INT64_C(60000000000) },
+		{ "h", INT64_C(3600000000000) },
+		{ "d", INT64_C(86400000000000) },
+	};
+	const int64_t most = INT64_C(366) * 86400 * 1000000000;
+	int64_t value = 0;
+	const char *p = text;
+	size_t i;
+
+	if (*p < '0' || *p > '9') {
+		return -1;
+	}
+	for (; *p >= '0' && *p <= '9'; p++) {
+		value = value * 10 + (*p - '0');
+		/* Past a year in ms, the smallest unit: too long in any. */
+		if (value > most / units[1].ns) {
+			return -1;
+		}
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(p, units[i].name) == 0) {
+			break;
+		}
+	}
+	if (i == sizeof(units) / sizeof(units[0]) || value == 0 ||
+			value > most / units[i].ns) {
+		return -1;
+	}
+	*ns = value * units[i].ns;
+	return 0;
+}

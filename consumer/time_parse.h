@@ -24,6 +24,14 @@ int ultrace_time_parse(const char *text, int64_t *ns);
  */
 int ultrace_grace_parse(const char *text, int64_t *seconds);
 
+/*
+ * A length of time, as --history takes it: digits, then a unit, one of
+ * ms, s, m, h, d (no unit: seconds); e.g. "500ms", "10s", "5m", "1h".
+ * Must be at least 1 ms and at most 366 days. Returns 0 and sets *ns, or
+ * -1 if malformed or out of range.
+ */
+int ultrace_duration_parse(const char *text, int64_t *ns);
+
 /* "2026-11-23T09:40:33.999419103Z" (UTC); buf needs 31 bytes. */
 void ultrace_time_format_ns(int64_t ns, char *buf, size_t len);
 /* "2026-11-23T09:40:33Z" from unix seconds; buf needs 21 bytes. */

@@ -308,6 +308,11 @@ void ultrace_follower_get_health(const struct ultrace_follower *f,
 	}
 }
 
+int64_t ultrace_follower_trace_now_ns(const struct ultrace_follower *f)
+{
+	return f->config.trace_now_ns;
+}
+
 void ultrace_follower_destroy(struct ultrace_follower *f)
 {
 	if (f == NULL) {

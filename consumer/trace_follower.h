@@ -84,6 +84,12 @@ void ultrace_follower_take_lag(struct ultrace_follower *follower,
 void ultrace_follower_get_health(const struct ultrace_follower *follower,
 		struct ultrace_follower_health *out);
 
+/*
+ * The trace clock (ns since the epoch): the newest event or inactivity
+ * beacon seen; 0 before any. The caller holds the registry lock.
+ */
+int64_t ultrace_follower_trace_now_ns(const struct ultrace_follower *follower);
+
 /* Ask the thread to stop, interrupt babeltrace2, join; frees. */
 void ultrace_follower_destroy(struct ultrace_follower *follower);
 

@@ -53,6 +53,7 @@ struct ultrace_registry_contact {
 	/* key: `expires` (queued in the expiry wheel while > 0). */
 	struct expiry_wheel_node enode;
 	int64_t last_modified;
+	int64_t changed_ns;              /* trace time of the last change */
 	/*
 	 * The dump generation when an event last set it: a dump's sweep
 	 * spares what was listed or touched since the dump began.
@@ -115,6 +116,7 @@ struct ultrace_registry {
 	uint64_t dump_seen;
 	int64_t dump_begin_ns;
 	struct ultrace_registry_registrar registrar;
+	struct ultrace_registry_observer observer;   /* zero: none */
 };
 
 /* What an event names: its domain (NULL: none yet) and hashes. */
@@ -809,6 +811,9 @@ static void contact_remove(struct ultrace_registry *registry,
 {
 	struct ultrace_registry_user *user = contact->user;
 
+	if (registry->observer.removed != NULL) {
+		registry->observer.removed(registry->observer.data, contact);
+	}
 	hash_table_remove(&registry->contacts, &contact->hnode);
 	if (expiry_wheel_node_is_queued(&contact->enode)) {
 		expiry_wheel_remove(&registry->expiry, &contact->enode);
@@ -972,6 +977,13 @@ static enum ultrace_registry_status upsert(struct ultrace_registry *registry,
 	}
 	contact->mark = registry->dump_generation;
 	*out = contact;
+	if (*changed) {
+		contact->changed_ns = event->time_ns;
+	}
+	if (*changed && registry->observer.changed != NULL) {
+		registry->observer.changed(registry->observer.data, contact,
+			event->time_ns);
+	}
 	return ULTRACE_REGISTRY_STATUS_OK;
 }
 
@@ -1066,6 +1078,11 @@ static enum ultrace_registry_status apply_refresh(
 		contact_track_expiry(registry, contact);
 	}
 	contact->mark = registry->dump_generation;
+	contact->changed_ns = event->time_ns;
+	if (registry->observer.changed != NULL) {
+		registry->observer.changed(registry->observer.data, contact,
+			event->time_ns);
+	}
 	return ULTRACE_REGISTRY_STATUS_OK;
 }
 
@@ -1419,6 +1436,78 @@ uint64_t ultrace_registry_expire(struct ultrace_registry *registry,
 	}
 	registry->stats.ttl_expired += removed;
 	return removed;
+}
+
+void ultrace_registry_set_observer(struct ultrace_registry *registry,
+		const struct ultrace_registry_observer *observer)
+{
+	if (observer == NULL) {
+		memset(&registry->observer, 0, sizeof(registry->observer));
+	} else {
+		registry->observer = *observer;
+	}
+}
+
+enum ultrace_registry_status ultrace_registry_put_contact(
+		struct ultrace_registry *registry,
+		const struct ultrace_contact *values)
+{
+	struct ultrace_registry_event event;
+	struct ultrace_registry_observer observer = registry->observer;
+	struct ultrace_registry_contact *contact;
+	enum ultrace_registry_status status;
+	int created;
+	int changed;
+
+	if (values->aor.len == 0 || values->contact.len == 0 ||
+			values->aor.s == NULL || values->contact.s == NULL) {
+		return ULTRACE_REGISTRY_STATUS_INVALID;
+	}
+	memset(&event, 0, sizeof(event));
+	event.kind = ULTRACE_EVENT_CONTACT_UPDATE;
+	event.contact = *values;
+	memset(&registry->observer, 0, sizeof(registry->observer));
+	status = upsert(registry, &event, NULL, &contact, &created, &changed);
+	registry->observer = observer;
+	if (status == ULTRACE_REGISTRY_STATUS_INVALID) {
+		/* upsert counted it: a derived registry counts no anomaly. */
+		registry->stats.anomalies[ULTRACE_ANOMALY_INVALID]--;
+	}
+	return status;
+}
+
+enum ultrace_registry_status ultrace_registry_remove_contact(
+		struct ultrace_registry *registry, struct ultrace_str domain,
+		struct ultrace_str aor, struct ultrace_str uri)
+{
+	struct ultrace_registry_observer observer = registry->observer;
+	struct ultrace_registry_contact *contact;
+	struct contact_key key;
+
+	key_init(registry, &key, domain, aor, uri);
+	contact = find_contact(registry, &key);
+	if (contact == NULL) {
+		return ULTRACE_REGISTRY_STATUS_NOT_FOUND;
+	}
+	memset(&registry->observer, 0, sizeof(registry->observer));
+	contact_remove(registry, contact);
+	registry->observer = observer;
+	return ULTRACE_REGISTRY_STATUS_OK;
+}
+
+int64_t ultrace_registry_contact_get_changed_ns(
+		const struct ultrace_registry_contact *contact)
+{
+	return contact->changed_ns;
+}
+
+uint64_t ultrace_registry_contact_get_key(
+		const struct ultrace_registry_contact *contact)
+{
+	const struct ultrace_registry_user *user = contact->user;
+
+	return ultrace_hash_contact(ultrace_hash_user(user->domain->seed,
+		user_aor(user)), contact_str(contact, 0));
 }
 
 const struct ultrace_registry_stats *ultrace_registry_borrow_stats(

@@ -321,6 +321,47 @@ struct ultrace_registry_registrar {
 const struct ultrace_registry_registrar *ultrace_registry_borrow_registrar(
 		const struct ultrace_registry *registry);
 
+/*
+ * An observer of a registry's contacts (registry_merge.c builds a
+ * cluster's merged view with one per host registry). `changed` runs after
+ * a contact was created or its values changed (by any event; `time_ns` is
+ * the event's), `removed` just before a contact goes (delete, expire,
+ * TTL, a dump's sweep), while its values can still be read. Both run
+ * inside the call that changed the registry, under the caller's lock;
+ * they must not change this registry. NULL (the default): none.
+ */
+struct ultrace_registry_observer {
+	void (*changed)(void *data, const struct ultrace_registry_contact *c,
+			int64_t time_ns);
+	void (*removed)(void *data, const struct ultrace_registry_contact *c);
+	void *data;
+};
+
+void ultrace_registry_set_observer(struct ultrace_registry *registry,
+		const struct ultrace_registry_observer *observer);
+
+/*
+ * Set a contact to `values` (created if the registry has none under its
+ * domain, AOR and URI), or remove it: a derived registry's writes (the
+ * merged view), not events: no event or anomaly is counted and the
+ * observer is not told. put: OK, INVALID (empty AOR/URI, strings over
+ * 64 KiB) or NOMEM; remove: OK or NOT_FOUND.
+ */
+enum ultrace_registry_status ultrace_registry_put_contact(
+		struct ultrace_registry *registry,
+		const struct ultrace_contact *values);
+enum ultrace_registry_status ultrace_registry_remove_contact(
+		struct ultrace_registry *registry, struct ultrace_str domain,
+		struct ultrace_str aor, struct ultrace_str contact);
+
+/* Trace time of the event that last changed the contact's values. */
+int64_t ultrace_registry_contact_get_changed_ns(
+		const struct ultrace_registry_contact *contact);
+
+/* The key a contact is filed under (tracepoints/ultrace_hash.h). */
+uint64_t ultrace_registry_contact_get_key(
+		const struct ultrace_registry_contact *contact);
+
 const char *ultrace_event_kind_name(enum ultrace_event_kind kind);
 /* Non-zero for the kinds that carry contact fields (and need AOR, URI). */
 int ultrace_event_kind_has_contact(enum ultrace_event_kind kind);

@@ -143,6 +143,7 @@ int ultrace_snmp_agent_init(const struct ultrace_snmp_options *options,
 	}
 	mib.lookup_timeout_s = options->lookup_timeout_s;
 	mib.health_oid = options->health_oid;
+	mib.hosts = options->hosts;
 	if (ultrace_snmp_mib_register(&mib, source) != 0) {
 		goto error_agent;
 	}
@@ -289,6 +290,16 @@ int ultrace_snmp_agent_poll(int timeout_ms)
 	netsnmp_check_outstanding_agent_requests();
 	netsnmp_large_fd_set_cleanup(&readfds);
 	return ret;
+}
+
+int ultrace_snmp_agent_add_context(const char *context,
+		const struct ultrace_snmp_source *source)
+{
+	if (!agent_running) {
+		ULTRACE_ERR("snmp: no agent to serve context %s", context);
+		return -1;
+	}
+	return ultrace_snmp_mib_add_context(context, source);
 }
 
 void ultrace_snmp_agent_shutdown(void)

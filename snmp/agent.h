@@ -50,6 +50,11 @@ struct ultrace_snmp_options {
 	 * Checked by ultrace_snmp_health_oid_check().
 	 */
 	const char *health_oid;
+	/*
+	 * A cluster's hosts: served as ultraceHostTable (under the health
+	 * base, .30) in the default context. NULL: no host table.
+	 */
+	const struct ultrace_snmp_hosts *hosts;
 };
 
 /*
@@ -87,6 +92,17 @@ int ultrace_snmp_agent_is_connected(void);
 
 /* Values cut to the 255 octets an SnmpAdminString allows, so far. */
 uint64_t ultrace_snmp_agent_truncated_values(void);
+
+/*
+ * Serve the tables, the registrar scalars and the health group in SNMP
+ * context `context` too, from `source` (which must
+ * outlive the agent): a v2c community mapped to it (snmpd.conf's
+ * `com2sec -Cn CONTEXT`) or a v3 contextName reaches them; a subagent
+ * registers them with its master in that context. From the agent's
+ * thread, while it runs. 0, or -1 (logged).
+ */
+int ultrace_snmp_agent_add_context(const char *context,
+		const struct ultrace_snmp_source *source);
 
 void ultrace_snmp_agent_shutdown(void);
 

@@ -21,7 +21,6 @@ static const oid contact_entry_oid[] = {
 	ULTRACE_OID_CONTACT_TABLE, ULTRACE_COLUMN_ENTRY,
 };
 
-static struct ultrace_table_ro contact_table;
 
 static const void *contact_borrow_row_ge(void *data, const uint32_t *index,
 		uint32_t *found)
@@ -105,8 +104,9 @@ static const struct ultrace_table_walk contact_walk = {
 	.serve = contact_serve,
 };
 
-int init_ultrace_contact_table(const struct ultrace_snmp_source *source)
+int init_ultrace_contact_table(const struct ultrace_snmp_source *source,
+		const char *context)
 {
-	return ultrace_table_walk_register_ro("kamailioSIPContactTable", contact_table_oid,
-		OID_LENGTH(contact_table_oid), &contact_walk, source, &contact_table);
+	return ultrace_table_walk_register_ro_in("kamailioSIPContactTable", contact_table_oid,
+		OID_LENGTH(contact_table_oid), &contact_walk, source, context);
 }

@@ -11,6 +11,8 @@
 #include "source.h"
 
 /* Register the table's raw handler; `source` is borrowed. 0 or -1. */
-int init_ultrace_contact_table(const struct ultrace_snmp_source *source);
+/* In SNMP context `context` (NULL: the default one). */
+int init_ultrace_contact_table(const struct ultrace_snmp_source *source,
+		const char *context);
 
 #endif /* ULTRACE_SNMP_CONTACT_TABLE_H */

@@ -19,17 +19,15 @@
 #include "oids.h"
 #include "snmp_values.h"
 #include "table_walk.h"
+#include "varbind_set.h"
 
 /* Room under the base for object.instance. */
 #define HEALTH_BASE_MAX (MAX_OID_LEN - 2)
-#define NS_PER_S INT64_C(1000000000)
-#define NS_PER_MS INT64_C(1000000)
 
 static const oid kamailio_objects[] = { ULTRACE_OID_SIP_SERVER_OBJECTS };
 
 static oid health_base[HEALTH_BASE_MAX];
 static struct ultrace_table_walk health_walk;
-static struct ultrace_table_ro health_table;
 
 /*
  * The group is served as a table of one row whose index is 0: instance
@@ -50,55 +48,6 @@ static const void *health_borrow_row_ge(void *data, const uint32_t *index,
 	}
 	found[0] = 0;
 	return data;
-}
-
-static void serve_counter64(netsnmp_variable_list *var, uint64_t value)
-{
-	struct counter64 c;
-
-	c.high = (u_long) (value >> 32);
-	c.low = (u_long) (value & UINT32_MAX);
-	snmp_set_var_typed_value(var, ASN_COUNTER64, (const u_char *) &c,
-		sizeof(c));
-}
-
-/* Gauge32 latches at its maximum. */
-static void serve_gauge(netsnmp_variable_list *var, uint64_t value)
-{
-	u_long v = value > UINT32_MAX ? UINT32_MAX : (u_long) value;
-
-	snmp_set_var_typed_value(var, ASN_GAUGE, (const u_char *) &v,
-		sizeof(v));
-}
-
-/* Whole milliseconds, rounded down; a negative lag (clock skew) is 0. */
-static void serve_lag_ms(netsnmp_variable_list *var, int64_t ns)
-{
-	serve_gauge(var, ns > 0 ? (uint64_t) (ns / NS_PER_MS) : 0);
-}
-
-static void serve_integer(netsnmp_variable_list *var, long value)
-{
-	snmp_set_var_typed_value(var, ASN_INTEGER, (const u_char *) &value,
-		sizeof(value));
-}
-
-/* Whole seconds; 0 (nothing yet) and anything before 1970: the epoch. */
-static void serve_time_ns(netsnmp_variable_list *var, int64_t ns)
-{
-	uint8_t octets[ULTRACE_SNMP_DATE_AND_TIME_LEN];
-	size_t len = ultrace_snmp_date_and_time(ns > 0 ? ns / NS_PER_S : 0,
-		octets);
-
-	snmp_set_var_typed_value(var, ASN_OCTET_STR, octets, len);
-}
-
-static void serve_string(netsnmp_variable_list *var, const char *s)
-{
-	if (s == NULL) {
-		s = "";
-	}
-	snmp_set_var_typed_value(var, ASN_OCTET_STR, s, strlen(s));
 }
 
 static void get_extra(const struct ultrace_snmp_source *source,
@@ -128,86 +77,86 @@ static void health_serve(void *data, const void *row, unsigned int column,
 {
 	const struct ultrace_snmp_source *source = data;
 	const struct ultrace_registry_stats *st =
-		ultrace_registry_borrow_stats(source->registry);
+		ultrace_snmp_source_stats(source);
 	int suspect = st->health == ULTRACE_REGISTRY_SUSPECT;
 	struct ultrace_snmp_health_extra extra;
 
 	(void) row;
 	switch (column) {
 	case ULTRACE_HEALTH_EVENTS_APPLIED:
-		serve_counter64(var, sum(st->events, ULTRACE_EVENT_KIND_COUNT));
+		ultrace_snmp_set_counter64(var, sum(st->events, ULTRACE_EVENT_KIND_COUNT));
 		break;
 	case ULTRACE_HEALTH_EVENTS_DISCARDED:
-		serve_counter64(var, st->discarded_events);
+		ultrace_snmp_set_counter64(var, st->discarded_events);
 		break;
 	case ULTRACE_HEALTH_PACKETS_DISCARDED:
-		serve_counter64(var, st->discarded_packets);
+		ultrace_snmp_set_counter64(var, st->discarded_packets);
 		break;
 	case ULTRACE_HEALTH_ANOMALIES:
-		serve_counter64(var, sum(st->anomalies, ULTRACE_ANOMALY_COUNT));
+		ultrace_snmp_set_counter64(var, sum(st->anomalies, ULTRACE_ANOMALY_COUNT));
 		break;
 	case ULTRACE_HEALTH_LAST_EVENT_TIME:
-		serve_time_ns(var, st->last_event_ns);
+		ultrace_snmp_set_time_ns(var, st->last_event_ns);
 		break;
 	case ULTRACE_HEALTH_LAG_P50:
 		get_extra(source, &extra);
-		serve_lag_ms(var, extra.lag_p50_ns);
+		ultrace_snmp_set_lag_ms(var, extra.lag_p50_ns);
 		break;
 	case ULTRACE_HEALTH_LAG_P99:
 		get_extra(source, &extra);
-		serve_lag_ms(var, extra.lag_p99_ns);
+		ultrace_snmp_set_lag_ms(var, extra.lag_p99_ns);
 		break;
 	case ULTRACE_HEALTH_LAG_MAX:
 		get_extra(source, &extra);
-		serve_lag_ms(var, extra.lag_max_ns);
+		ultrace_snmp_set_lag_ms(var, extra.lag_max_ns);
 		break;
 	case ULTRACE_HEALTH_STATEDUMPS_COMPLETE:
-		serve_counter64(var, st->dumps_complete);
+		ultrace_snmp_set_counter64(var, st->dumps_complete);
 		break;
 	case ULTRACE_HEALTH_STATE:
-		serve_integer(var, suspect ? ULTRACE_REGISTRY_SUSPECT :
+		ultrace_snmp_set_integer(var, suspect ? ULTRACE_REGISTRY_SUSPECT :
 			ULTRACE_REGISTRY_CONSISTENT);
 		break;
 	case ULTRACE_HEALTH_SUSPECT_SINCE:
-		serve_time_ns(var, suspect ? st->suspect_since_ns : 0);
+		ultrace_snmp_set_time_ns(var, suspect ? st->suspect_since_ns : 0);
 		break;
 	case ULTRACE_HEALTH_SUSPECT_REASON:
-		serve_string(var, suspect ?
+		ultrace_snmp_set_string(var, suspect ?
 			ultrace_suspect_reason_name(st->suspect_reason) : "");
 		break;
 	case ULTRACE_HEALTH_TTL_EXPIRED:
-		serve_counter64(var, st->ttl_expired);
+		ultrace_snmp_set_counter64(var, st->ttl_expired);
 		break;
 	case ULTRACE_HEALTH_TRUNCATED_VALUES:
-		serve_counter64(var, ultrace_snmp_truncated_values());
+		ultrace_snmp_set_counter64(var, ultrace_snmp_truncated_values());
 		break;
 	case ULTRACE_HEALTH_DUMP_REPAIRED:
-		serve_counter64(var, st->dump_repaired);
+		ultrace_snmp_set_counter64(var, st->dump_repaired);
 		break;
 	case ULTRACE_HEALTH_DUMP_REMOVED:
-		serve_counter64(var, st->dump_removed);
+		ultrace_snmp_set_counter64(var, st->dump_removed);
 		break;
 	case ULTRACE_HEALTH_MALFORMED_EVENTS:
 		get_extra(source, &extra);
-		serve_counter64(var, extra.malformed);
+		ultrace_snmp_set_counter64(var, extra.malformed);
 		break;
 	case ULTRACE_HEALTH_SOURCE_STATE:
 		get_extra(source, &extra);
-		serve_integer(var, (long) extra.source_state);
+		ultrace_snmp_set_integer(var, (long) extra.source_state);
 		break;
 	case ULTRACE_HEALTH_USERS:
-		serve_gauge(var, st->users);
+		ultrace_snmp_set_gauge(var, st->users);
 		break;
 	case ULTRACE_HEALTH_CONTACTS:
-		serve_gauge(var, st->contacts);
+		ultrace_snmp_set_gauge(var, st->contacts);
 		break;
 	case ULTRACE_HEALTH_REATTACHMENTS:
 		get_extra(source, &extra);
-		serve_counter64(var, extra.reattachments);
+		ultrace_snmp_set_counter64(var, extra.reattachments);
 		break;
 	case ULTRACE_HEALTH_LAG_LAST:
 		get_extra(source, &extra);
-		serve_lag_ms(var, extra.last_lag_ns);
+		ultrace_snmp_set_lag_ms(var, extra.last_lag_ns);
 		break;
 	default:
 		snmp_set_var_typed_value(var, SNMP_NOSUCHOBJECT, NULL, 0);
@@ -286,12 +235,34 @@ int init_ultrace_health_scalars(const struct ultrace_snmp_source *source,
 	health_walk.borrow_row = health_borrow_row;
 	health_walk.borrow_row_ge = health_borrow_row_ge;
 	health_walk.serve = health_serve;
-	if (ultrace_table_walk_register_ro("ultraceHealth", health_base, len,
-			&health_walk, source, &health_table) != 0) {
+	if (ultrace_table_walk_register_ro_in("ultraceHealth", health_base,
+			len, &health_walk, source, NULL) != 0) {
 		ULTRACE_ERR("snmp: cannot register the health scalars under "
 			"%s", base_oid);
 		return -1;
 	}
 	ULTRACE_INFO("snmp: health scalars under %s", base_oid);
 	return 0;
+}
+
+int ultrace_health_scalars_add_context(
+		const struct ultrace_snmp_source *source, const char *context)
+{
+	if (health_walk.entry == NULL) {
+		return 0;
+	}
+	if (ultrace_table_walk_register_ro_in("ultraceHealth", health_base,
+			health_walk.entry_len, &health_walk, source, context) !=
+			0) {
+		ULTRACE_ERR("snmp: cannot register the health scalars in "
+			"context %s", context);
+		return -1;
+	}
+	return 0;
+}
+
+size_t ultrace_health_scalars_base(const oid **base)
+{
+	*base = health_base;
+	return health_walk.entry == NULL ? 0 : health_walk.entry_len;
 }

@@ -9,6 +9,11 @@
 #ifndef ULTRACE_SNMP_HEALTH_SCALARS_H
 #define ULTRACE_SNMP_HEALTH_SCALARS_H
 
+#include <stddef.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+
 #include "source.h"
 
 /*
@@ -26,5 +31,15 @@ int ultrace_health_scalars_oid_check(const char *text, const char **why);
  */
 int init_ultrace_health_scalars(const struct ultrace_snmp_source *source,
 		const char *base_oid);
+
+/*
+ * Serve the group in SNMP context `context` too, from `source`, under the
+ * base init_ultrace_health_scalars() took (nothing if it served none).
+ */
+int ultrace_health_scalars_add_context(
+		const struct ultrace_snmp_source *source, const char *context);
+
+/* The base in use (*base set), or 0 when the group is not served. */
+size_t ultrace_health_scalars_base(const oid **base);
 
 #endif /* ULTRACE_SNMP_HEALTH_SCALARS_H */

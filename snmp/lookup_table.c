@@ -18,6 +18,7 @@
 
 #include "oids.h"
 #include "snmp_values.h"
+#include "registration_store.h"
 #include "table_walk.h"
 
 #define LOOKUP_DEFAULT_TIMEOUT_S 60
@@ -596,11 +597,12 @@ static struct lookup_txn *txn_of(netsnmp_agent_request_info *reqinfo)
 	return pending;
 }
 
+/* URIs resolve in `source`: the registry of the request's context. */
 static void set_action(netsnmp_agent_request_info *reqinfo,
-		netsnmp_request_info *requests)
+		netsnmp_request_info *requests,
+		const struct ultrace_snmp_source *source)
 {
 	struct lookup_txn *txn = txn_of(reqinfo);
-	const struct ultrace_snmp_source *source = &lookup_source;
 	size_t i;
 
 	if (txn == NULL) {
@@ -687,7 +689,9 @@ static int lookup_table_handler(netsnmp_mib_handler *handler,
 		netsnmp_agent_request_info *reqinfo,
 		netsnmp_request_info *requests)
 {
-	(void) handler;
+	const struct ultrace_snmp_source *source =
+		handler->myvoid != NULL ? handler->myvoid : &lookup_source;
+
 	(void) reginfo;
 	switch (reqinfo->mode) {
 	case MODE_GET:
@@ -703,7 +707,7 @@ static int lookup_table_handler(netsnmp_mib_handler *handler,
 		set_reserve2(reqinfo, requests);
 		break;
 	case MODE_SET_ACTION:
-		set_action(reqinfo, requests);
+		set_action(reqinfo, requests, source);
 		break;
 	case MODE_SET_UNDO:
 		set_undo(reqinfo);
@@ -750,6 +754,32 @@ error:
 	rows = NULL;
 end:
 	return ret;
+}
+
+int ultrace_lookup_table_add_context(const struct ultrace_snmp_source *source,
+		const char *context)
+{
+	struct ultrace_snmp_source *src = ultrace_snmp_store_alloc(
+		sizeof(*src));
+	netsnmp_handler_registration *reg;
+
+	if (src == NULL || rows == NULL) {
+		return -1;
+	}
+	*src = *source;
+	reg = netsnmp_create_handler_registration(
+		"kamailioSIPRegUserLookupTable", lookup_table_handler,
+		lookup_table_oid, OID_LENGTH(lookup_table_oid),
+		HANDLER_CAN_RWRITE);
+	if (reg == NULL) {
+		return -1;
+	}
+	reg->handler->myvoid = src;
+	if (ultrace_snmp_registration_set_context(reg, context) != 0) {
+		return -1;
+	}
+	/* Frees `reg` on failure. */
+	return netsnmp_register_handler(reg) == MIB_REGISTERED_OK ? 0 : -1;
 }
 
 void shutdown_ultrace_lookup_table(void)

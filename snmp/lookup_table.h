@@ -21,6 +21,15 @@
 int init_ultrace_lookup_table(const struct ultrace_snmp_source *source,
 		unsigned int timeout_s);
 
+/*
+ * Serve the table in SNMP context `context` too: its rows are the agent's,
+ * one set for every context (their indexes come from the one
+ * kamailioSIPRegUserLookupCounter); a row's user index is resolved, when
+ * it is created, in the registry of the context the SET came in.
+ */
+int ultrace_lookup_table_add_context(const struct ultrace_snmp_source *source,
+		const char *context);
+
 /* Free every row and cancel their alarms (before snmp_shutdown()). */
 void shutdown_ultrace_lookup_table(void);
 

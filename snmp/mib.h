@@ -22,6 +22,8 @@ struct ultrace_snmp_mib_options {
 	 * Checked by ultrace_snmp_mib_health_oid_check().
 	 */
 	const char *health_oid;
+	/* A cluster's hosts for ultraceHostTable; NULL: no host table. */
+	const struct ultrace_snmp_hosts *hosts;
 };
 
 /*
@@ -30,6 +32,16 @@ struct ultrace_snmp_mib_options {
  * init_agent(), before init_snmp(). 0, or -1 (logged).
  */
 int ultrace_snmp_mib_register(const struct ultrace_snmp_mib_options *options,
+		const struct ultrace_snmp_source *source);
+
+/*
+ * Serve the registrar scalars, the user, contact and lookup tables and the
+ * health group in SNMP context `context` too, from `source` (which must
+ * outlive the registrations; lookup_table.h says how its rows are shared).
+ * Call from the agent's thread, at any time after ultrace_snmp_mib_register().
+ * 0, or -1 (logged).
+ */
+int ultrace_snmp_mib_add_context(const char *context,
 		const struct ultrace_snmp_source *source);
 
 /* Whether `text` is a usable health base: see health_scalars.h. */

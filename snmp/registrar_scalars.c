@@ -14,6 +14,8 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "oids.h"
+#include "registration_store.h"
+#include "table_walk.h"
 
 static const oid current_users_oid[] = { ULTRACE_OID_REG_CURRENT_USERS };
 static const oid lookup_counter_oid[] = {
@@ -63,7 +65,11 @@ static struct figure_object figure_objects[] = {
 		OID_LENGTH(rejected_oid), FIGURE_REJECTED },
 };
 
-static struct ultrace_snmp_source scalar_source;
+/* A figure scalar's handler data, one per figure and context. */
+struct figure_reg {
+	const struct figure_object *object;
+	const struct ultrace_snmp_source *source;
+};
 
 /*
  * kamailioSIPRegUserLookupCounter: one more on every read, so that each
@@ -85,7 +91,7 @@ static int current_users_handler(netsnmp_mib_handler *handler,
 		return SNMP_ERR_NOERROR;
 	}
 	pthread_mutex_lock(source->lock);
-	users = (u_long) ultrace_registry_borrow_stats(source->registry)->users;
+	users = (u_long) ultrace_snmp_source_stats(source)->users;
 	pthread_mutex_unlock(source->lock);
 	/* Gauge32 latches at its maximum. */
 	if (users > UINT32_MAX) {
@@ -147,7 +153,8 @@ static int figure_handler(netsnmp_mib_handler *handler,
 		netsnmp_agent_request_info *reqinfo,
 		netsnmp_request_info *requests)
 {
-	const struct figure_object *object = handler->myvoid;
+	const struct figure_reg *f = handler->myvoid;
+	const struct figure_object *object = f->object;
 	u_long value;
 	u_char type;
 	int known;
@@ -156,10 +163,10 @@ static int figure_handler(netsnmp_mib_handler *handler,
 	if (reqinfo->mode != MODE_GET) {
 		return SNMP_ERR_NOERROR;
 	}
-	pthread_mutex_lock(scalar_source.lock);
-	known = figure_get(ultrace_registry_borrow_registrar(
-		scalar_source.registry), object->figure, &value, &type);
-	pthread_mutex_unlock(scalar_source.lock);
+	pthread_mutex_lock(f->source->lock);
+	known = figure_get(ultrace_snmp_source_registrar(f->source),
+		object->figure, &value, &type);
+	pthread_mutex_unlock(f->source->lock);
 	if (!known) {
 		netsnmp_set_request_error(reqinfo, requests,
 			SNMP_NOSUCHINSTANCE);
@@ -193,7 +200,8 @@ static int lookup_counter_handler(netsnmp_mib_handler *handler,
 }
 
 static int register_scalar(const char *name, Netsnmp_Node_Handler *fn,
-		const oid *object, size_t object_len, void *data)
+		const oid *object, size_t object_len, void *data,
+		const char *context)
 {
 	netsnmp_handler_registration *reg;
 	int ret = -1;
@@ -204,6 +212,9 @@ static int register_scalar(const char *name, Netsnmp_Node_Handler *fn,
 		goto end;
 	}
 	reg->handler->myvoid = data;
+	if (ultrace_snmp_registration_set_context(reg, context) != 0) {
+		goto end;
+	}
 	/* Adds the .0 instance; frees `reg` on failure. */
 	if (netsnmp_register_read_only_scalar(reg) != MIB_REGISTERED_OK) {
 		goto end;
@@ -213,32 +224,41 @@ end:
 	return ret;
 }
 
-int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source)
+int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source,
+		const char *context)
 {
+	struct ultrace_snmp_source *src = ultrace_snmp_store_alloc(
+		sizeof(*src));
 	size_t i;
-	int ret = -1;
 
-	scalar_source = *source;
+	if (src == NULL) {
+		return -1;
+	}
+	*src = *source;
 	if (register_scalar("kamailioSIPRegCurrentUsers",
 			current_users_handler, current_users_oid,
-			OID_LENGTH(current_users_oid), &scalar_source) != 0) {
-		goto end;
+			OID_LENGTH(current_users_oid), src, context) != 0) {
+		return -1;
 	}
 	if (register_scalar("kamailioSIPRegUserLookupCounter",
 			lookup_counter_handler, lookup_counter_oid,
-			OID_LENGTH(lookup_counter_oid), &scalar_source) != 0) {
-		goto end;
+			OID_LENGTH(lookup_counter_oid), src, context) != 0) {
+		return -1;
 	}
 	for (i = 0; i < sizeof(figure_objects) / sizeof(figure_objects[0]);
 			i++) {
-		struct figure_object *f = &figure_objects[i];
+		struct figure_reg *f = ultrace_snmp_store_alloc(sizeof(*f));
 
-		if (register_scalar(f->name, figure_handler, f->object,
-				f->object_len, f) != 0) {
-			goto end;
+		if (f == NULL) {
+			return -1;
+		}
+		f->object = &figure_objects[i];
+		f->source = src;
+		if (register_scalar(figure_objects[i].name, figure_handler,
+				figure_objects[i].object,
+				figure_objects[i].object_len, f, context) != 0) {
+			return -1;
 		}
 	}
-	ret = 0;
-end:
-	return ret;
+	return 0;
 }

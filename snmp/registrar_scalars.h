@@ -14,6 +14,8 @@
 #include "source.h"
 
 /* Register the scalars; `source` is borrowed. 0 or -1. */
-int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source);
+/* In SNMP context `context` (NULL: the default one). */
+int init_ultrace_registrar_scalars(const struct ultrace_snmp_source *source,
+		const char *context);
 
 #endif /* ULTRACE_SNMP_REGISTRAR_SCALARS_H */

@@ -61,6 +61,57 @@ struct ultrace_snmp_source {
 	void (*get_health_extra)(void *data,
 			struct ultrace_snmp_health_extra *out);
 	void *health_data;
+	/*
+	 * Optional (NULL: the registry's own): the statistics and the
+	 * registrar's figures to serve, for a view whose registry is derived
+	 * (a cluster's merged view: its counters are its hosts' summed).
+	 * Called with `lock` held; the result lives until it is released.
+	 */
+	const struct ultrace_registry_stats *(*borrow_stats)(void *data);
+	const struct ultrace_registry_registrar *(*borrow_registrar)(
+			void *data);
+	void *view_data;
+};
+
+static inline const struct ultrace_registry_stats *ultrace_snmp_source_stats(
+		const struct ultrace_snmp_source *source)
+{
+	return source->borrow_stats != NULL ?
+		source->borrow_stats(source->view_data) :
+		ultrace_registry_borrow_stats(source->registry);
+}
+
+static inline const struct ultrace_registry_registrar *
+ultrace_snmp_source_registrar(const struct ultrace_snmp_source *source)
+{
+	return source->borrow_registrar != NULL ?
+		source->borrow_registrar(source->view_data) :
+		ultrace_registry_borrow_registrar(source->registry);
+}
+
+/* What the host table (ultraceHostTable, H.30) shows of one host. */
+struct ultrace_snmp_host {
+	char context[320];         /* its SNMP context: HOST or HOST/SESSION */
+	char session[256];
+	enum ultrace_snmp_source_state source_state;
+	int ended;                 /* the relay no longer lists its session */
+	uint64_t events;
+	uint64_t discarded_events;
+	int64_t lag_p99_ns;
+	uint64_t users;
+	uint64_t contacts;
+	enum ultrace_registry_health health;
+	int64_t last_event_ns;
+};
+
+/*
+ * A cluster's hosts, for the host table: `count` of them, numbered from
+ * 1, never renumbered. Both called with the registry lock held.
+ */
+struct ultrace_snmp_hosts {
+	uint32_t (*count)(void *data);
+	int (*get)(void *data, uint32_t number, struct ultrace_snmp_host *out);
+	void *data;
 };
 
 #endif /* ULTRACE_SNMP_SOURCE_H */

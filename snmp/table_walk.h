@@ -93,4 +93,19 @@ int ultrace_table_walk_register_ro(const char *name, const oid *table_oid,
 		const struct ultrace_snmp_source *source,
 		struct ultrace_table_ro *slot);
 
+/*
+ * The same in SNMP context `context` (NULL or "": the default context),
+ * the pair kept in registration_store.h's memory.
+ */
+int ultrace_table_walk_register_ro_in(const char *name, const oid *table_oid,
+		size_t table_oid_len, const struct ultrace_table_walk *walk,
+		const struct ultrace_snmp_source *source, const char *context);
+
+/*
+ * Set `reg`'s context to `context` (NULL or "": leave the default).
+ * 0, or -1 when memory ran out (`reg` is then freed).
+ */
+int ultrace_snmp_registration_set_context(netsnmp_handler_registration *reg,
+		const char *context);
+
 #endif /* ULTRACE_SNMP_TABLE_WALK_H */

@@ -19,7 +19,6 @@ static const oid user_entry_oid[] = {
 	ULTRACE_OID_REG_USER_TABLE, ULTRACE_COLUMN_ENTRY,
 };
 
-static struct ultrace_table_ro user_table;
 
 static const void *user_borrow_row(void *data, const uint32_t *index)
 {
@@ -77,8 +76,9 @@ static const struct ultrace_table_walk user_walk = {
 	.serve = user_serve,
 };
 
-int init_ultrace_user_table(const struct ultrace_snmp_source *source)
+int init_ultrace_user_table(const struct ultrace_snmp_source *source,
+		const char *context)
 {
-	return ultrace_table_walk_register_ro("kamailioSIPRegUserTable", user_table_oid,
-		OID_LENGTH(user_table_oid), &user_walk, source, &user_table);
+	return ultrace_table_walk_register_ro_in("kamailioSIPRegUserTable", user_table_oid,
+		OID_LENGTH(user_table_oid), &user_walk, source, context);
 }

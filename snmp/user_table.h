@@ -10,6 +10,8 @@
 #include "source.h"
 
 /* Register the table's raw handler; `source` is borrowed. 0 or -1. */
-int init_ultrace_user_table(const struct ultrace_snmp_source *source);
+/* In SNMP context `context` (NULL: the default one). */
+int init_ultrace_user_table(const struct ultrace_snmp_source *source,
+		const char *context);
 
 #endif /* ULTRACE_SNMP_USER_TABLE_H */

@@ -26,16 +26,18 @@ refused() {
 	# --foreground: a consumerd that accepted the URL must not detach;
 	# its AgentX socket is a path of ours, where no master listens.
 	timeout 10 "$CONSUMERD" --foreground \
-		--agentx-socket "$WORK/no-master" --live "$1" \
+		--agentx-socket "$WORK/no-master" --live "$1" $4 \
 		>"$WORK/out" 2>"$WORK/err"
 	is $? 2 "$3: exit 2" || sed 's/^/# /' "$WORK/err"
 	grep -qF -- "$2" "$WORK/err"
 	ok $? "$3: says \"$2\"" || sed 's/^/# /' "$WORK/err"
 }
 
-refused "net://127.0.0.1:$PORT" \
-	"following every session of a relayd is not supported yet" \
-	"net://127.0.0.1:PORT (no /host/HOSTNAME/SESSION)"
+# A relay without a session is a cluster (tests/integration/cluster_live.sh);
+# the cluster's filters make no sense with one session.
+refused "net://127.0.0.1:$PORT/host/h/s" \
+	"--hosts, --sessions and --discover-interval are for --live=net://RELAY" \
+	"--hosts with a single-session URL" "--hosts h*"
 refused "net://127.0.0.1:99999/host/h/s" "the port is above 65535" \
 	"a port above 65535"
 refused "net://127.0.0.1:$PORT/host/h/s/more" \

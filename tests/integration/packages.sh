@@ -79,7 +79,8 @@ contains ultrace /usr/bin/ultrace-replay /usr/bin/ultrace-loadgen \
 	/usr/share/man/man8/ultrace-consumerd.8.gz \
 	/usr/share/man/man7/babeltrace2-sink.ultrace.table.7.gz \
 	$L/babeltrace2/plugins/babeltrace-plugin-ultrace.so \
-	/etc/snmp/snmpd.conf.d/ultrace.conf
+	/etc/snmp/snmpd.conf.d/ultrace.conf \
+	/usr/share/doc/ultrace/examples/consumerd.conf
 contains libultrace0 $L/libultrace.so.0 $L/ultrace/libultrace-provider.so
 contains libultrace-dev /usr/include/ultrace.h $L/libultrace.so \
 	$L/pkgconfig/ultrace.pc

@@ -174,12 +174,51 @@ static void test_format(void)
 		"for 2000 random instants");
 }
 
+/* --history STEP: a duration with a unit, to ns. */
+static void test_duration(void)
+{
+	static const struct {
+		const char *text;
+		int64_t ns;
+	} good[] = {
+		{ "1s", NS },
+		{ "10s", 10 * NS },
+		{ "5m", 300 * NS },
+		{ "1h", 3600 * NS },
+		{ "2d", 2 * 86400 * NS },
+		{ "250ms", 250000000 },
+		{ "1ms", 1000000 },
+		{ "30", 30 * NS },
+		{ "366d", INT64_C(366) * 86400 * NS },
+		{ "31622400000ms", INT64_C(366) * 86400 * NS },
+	};
+	static const char *const bad[] = {
+		"", "s", "0s", "0", "-1s", "1.5s", "1 s", "1S", "1sec", "367d",
+		"8785h", "31622400001ms", "99999999999999999999s", "1s ",
+	};
+	size_t i;
+	int64_t ns;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ns = -1;
+		ok(ultrace_duration_parse(good[i].text, &ns) == 0 &&
+			ns == good[i].ns, "duration \"%s\" = %jd ns",
+			good[i].text, (intmax_t) good[i].ns);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ns = -1;
+		ok(ultrace_duration_parse(bad[i], &ns) == -1 && ns == -1,
+			"duration \"%s\" rejected", bad[i]);
+	}
+}
+
 int main(void)
 {
-	plan(11 + 18 + 30 + 10);
+	plan(11 + 18 + 30 + 10 + 10 + 14);
 	test_epoch_digits();
 	test_iso();
 	test_iso_rejects();
 	test_format();
+	test_duration();
 	return exit_status();
 }

@@ -19,12 +19,12 @@ start_consumerd() {
 		# snmp_env.sh's direct mode: it answers on SNMPD_PORT itself.
 		printf 'rwcommunity private 127.0.0.1\nrocommunity public 127.0.0.1\nmaxGetbulkResponses 1000\n' \
 			>"$WORK/direct.conf"
-		set -- "$CONSUMERD" --foreground --no-agentx \
+		set -- "$CONSUMERD" --config=none --foreground --no-agentx \
 			--snmp-listen "udp:127.0.0.1:$SNMPD_PORT" \
 			--snmp-config "$WORK/direct.conf" \
 			--log-file "$_log" "$@"
 	else
-		set -- "$CONSUMERD" --foreground \
+		set -- "$CONSUMERD" --config=none --foreground \
 			--agentx-socket "$AGENTX_SOCKET" \
 			--ping-interval 1 --log-file "$_log" "$@"
 	fi

@@ -19,7 +19,12 @@
 
 ULTRACE_SNMP_FIXTURE="$ULTRACE_BUILDDIR/tests/fixtures/ultrace-snmp-fixture"
 
-# Numeric OIDs: Debian has no IETF MIBs for names to resolve through.
+# Numeric OIDs and raw values: the tests load no MIB module, whatever the
+# host's snmp.conf loads (with ultrace's drop-in included there, hints
+# would print DateAndTime as dates, enumerations as labels). Names are
+# snmp_names.sh's concern.
+MIBS=
+export MIBS
 KAMAILIO_REG_CFG=.1.3.6.1.4.1.34352.3.1.2.1.5
 KAMAILIO_REG_STATS=.1.3.6.1.4.1.34352.3.1.2.1.6
 SYS_UPTIME=.1.3.6.1.2.1.1.3.0
@@ -293,7 +298,7 @@ snmp_join() {
 snmp_walk() {
 	_oid=$1
 	shift
-	snmpbulkwalk -v2c -c public -On -Ox -t 5 -r 1 "$@" "$(snmp_peer)" \
+	snmpbulkwalk -v2c -c "${SNMP_COMMUNITY:-public}" -On -Ox -t 5 -r 1 "$@" "$(snmp_peer)" \
 		"$_oid" 2>"$WORK/walk.err"
 	echo $? >"$WORK/walk.status"
 }

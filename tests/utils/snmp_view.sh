@@ -1,7 +1,8 @@
 # snmp_view.sh: sourced after snmp_env.sh: reads the registrar tables
 # over SNMP into comparable rows, and projects loadgen's truth CSV on the
 # same columns. Uses snmpget/snmpbulkwalk (Debian's snmp) and awk only;
-# numeric OIDs, since Debian lacks the IETF MIBs names resolve through.
+# numeric OIDs and raw octets: with MIB modules loaded, DateAndTime's hint
+# would print dates where this reads hex (tools/demo reads with MIBS empty).
 #
 # A row: AOR, contact URI, display name, last_modified and expires (unix
 # seconds), preference (the MIB's decimal q), separated by tabs.
@@ -13,7 +14,7 @@ CONTACT_TABLE=$REG_CFG.7
 
 # snmp_get OID: the bare value, or nothing.
 snmp_get() {
-	snmpget -v2c -c public -On -Oqv -t 1 -r 1 "$(snmp_peer)" "$1" 2>/dev/null |
+	snmpget -v2c -c "${SNMP_COMMUNITY:-public}" -On -Oqv -t 1 -r 1 "$(snmp_peer)" "$1" 2>/dev/null |
 		grep -v '^No Such'
 }
 
