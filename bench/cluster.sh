@@ -42,6 +42,12 @@ SNMPD_PORT=$(snmp_pick_udp_port 27661) || bail_out "no free UDP port"
 printf 'rocommunity public 127.0.0.1\nmaxGetbulkResponses 1000\n' \
 	>"$WORK/direct.conf"
 
+# cpu_ticks PID: user + system CPU of PID so far, clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+TICKS=$(getconf CLK_TCK)
+
 # kib PID: resident memory of PID, KiB.
 kib() {
 	sed -n 's/^VmRSS:[ \t]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
@@ -71,6 +77,9 @@ run_case() {
 	done
 	sleep 2
 	_base=$(kib "$CONSUMERD_PID")
+	_c0=$(cpu_ticks "$CONSUMERD_PID")
+	_r0=$(cpu_ticks "$RELAYD_PID")
+	_w0=$(date +%s%N)
 	_k=1
 	while [ $_k -le "$_n" ]; do
 		host_exec "$1$_k" "$ULTRACE_LOADGEN" --users "$USERS" \
@@ -88,6 +97,9 @@ run_case() {
 	done
 	sleep 3
 	_rss=$(kib "$CONSUMERD_PID")
+	_ccpu=$(awk -v a="$(cpu_ticks "$CONSUMERD_PID")" -v b="$_c0" -v t="$TICKS" 'BEGIN { printf "%.1f", (a - b) / t }')
+	_rcpu=$(awk -v a="$(cpu_ticks "$RELAYD_PID")" -v b="$_r0" -v t="$TICKS" 'BEGIN { printf "%.1f", (a - b) / t }')
+	_wall=$(awk -v a="$(date +%s%N)" -v b="$_w0" 'BEGIN { printf "%.1f", (a - b) / 1e9 }')
 	_walk=-
 	if [ $WALK -eq 1 ]; then
 		_w0=$(date +%s%N)
@@ -114,7 +126,7 @@ run_case() {
 		tr '\n' ' ')
 	_p99max=$(echo "$_p99s" | tr ' ' '\n' | sort -g | tail -n 1)
 	_rows=$(grep -c 'kamailioSIPContact\|34352.3.1.2.1.5.7.1.3\.' "$WORK/$1.walk")
-	echo "$_n $_emitted $_applied $_disc $_contacts $_rss $_base $_p99max $_walk $_rows $_p99s"
+	echo "$_n $_emitted $_applied $_disc $_contacts $_rss $_base $_p99max $_walk $_rows $_ccpu $_rcpu $_wall $_p99s"
 	cluster_teardown
 }
 
@@ -123,12 +135,12 @@ many=$(run_case h "$HOSTS")
 set -- $one
 s_n=$1 s_em=$2 s_ap=$3 s_di=$4 s_c=$5 s_rss=$6 s_base=$7 s_p99=$8 s_walk=$9
 shift 9
-s_rows=$1
+s_rows=$1 s_ccpu=$2 s_rcpu=$3 s_wall=$4
 set -- $many
 m_n=$1 m_em=$2 m_ap=$3 m_di=$4 m_c=$5 m_rss=$6 m_base=$7 m_p99=$8 m_walk=$9
 shift 9
-m_rows=$1
-shift
+m_rows=$1 m_ccpu=$2 m_rcpu=$3 m_wall=$4
+shift 4
 m_p99s=$*
 bpc() { awk -v r="$1" -v b="$2" -v c="$3" 'BEGIN { if (c > 0) printf "%.0f", (r - b) * 1024 / c; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -147,13 +159,16 @@ echo "host and the merged one). Baseline in the same invocation: one host at"
 echo "the whole rate. Memory: the consumer's resident set after the run"
 echo "minus before the first event, per merged contact. Walk: snmpbulkwalk"
 echo "-Cr50 of kamailioSIPContactTable's default (merged) context, direct"
-echo "listener. One run each (the lag figure is the distribution of every"
-echo "event)."
+echo "listener. CPU: user + system seconds of the consumer and of lttng-relayd"
+echo "over the run (from the first event to 3 s after the last, the walk"
+echo "excluded), on this 2-core machine that also runs every host's"
+echo "lttng-sessiond, lttng-consumerd and loadgen. One run each (the lag"
+echo "figure is the distribution of every event)."
 echo
-echo "| hosts | events/s in all | emitted | applied | discarded | merged contacts | lag p99 ms (worst host) | consumer bytes/contact | walk rows/s |"
-echo "|---|---|---|---|---|---|---|---|---|"
-echo "| $s_n | $RATE | $s_em | $s_ap | $s_di | $s_c | $s_p99 | $s_bpc | $(rps "$s_rows" "$s_walk") |"
-echo "| $m_n | $RATE | $m_em | $m_ap | $m_di | $m_c | $m_p99 | $m_bpc | $(rps "$m_rows" "$m_walk") |"
+echo "| hosts | events/s in all | emitted | applied | discarded | merged contacts | lag p99 ms (worst host) | consumer bytes/contact | walk rows/s | consumer CPU s | relayd CPU s | wall s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| $s_n | $RATE | $s_em | $s_ap | $s_di | $s_c | $s_p99 | $s_bpc | $(rps "$s_rows" "$s_walk") | $s_ccpu | $s_rcpu | $s_wall |"
+echo "| $m_n | $RATE | $m_em | $m_ap | $m_di | $m_c | $m_p99 | $m_bpc | $(rps "$m_rows" "$m_walk") | $m_ccpu | $m_rcpu | $m_wall |"
 echo
 echo "Lag p99 per host ($HOSTS hosts): $m_p99s ms. Ratios, $HOSTS hosts over"
 echo "one: lag p99 $(ratio "$m_p99" "$s_p99")x (goal <= 1.2), bytes per contact"
