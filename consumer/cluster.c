@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <babeltrace2/babeltrace.h>
+
 #include "live_sessions.h"
 #include "live_url.h"
 #include "log.h"
@@ -49,6 +51,8 @@ struct ultrace_cluster {
 	struct member *members[ULTRACE_CLUSTER_MEMBERS_MAX];
 	struct ultrace_registry *merged;
 	struct ultrace_registry_merge *merge;
+	/* Set by destroy: a query blocked on the relay returns. */
+	bt_interrupter *interrupter;
 	int64_t merge_deadline_s;   /* the last merged TTL deadline */
 	int warned_full;
 	/* What the borrow functions return (under the lock). */
@@ -156,15 +160,6 @@ static void add_member(struct ultrace_cluster *c,
 		free(m);
 		return;
 	}
-	pthread_mutex_lock(c->lock);
-	m->merge_host = ultrace_registry_merge_add_host(c->merge, m->registry);
-	pthread_mutex_unlock(c->lock);
-	if (m->merge_host < 0) {
-		ULTRACE_ERR("cluster: cannot merge %s/%s", s->hostname,
-			s->session);
-		member_free(m);
-		return;
-	}
 	follow.live_url = m->url;
 	follow.trace_dir = NULL;
 	/* Ends are told by the relay's listing; the follower waits. */
@@ -172,10 +167,16 @@ static void add_member(struct ultrace_cluster *c,
 	m->follower = ultrace_follower_create(&follow, m->registry, c->lock);
 	if (m->follower == NULL) {
 		ULTRACE_ERR("cluster: cannot start following %s", m->url);
-		pthread_mutex_lock(c->lock);
-		ultrace_registry_set_observer(m->registry, NULL);
-		pthread_mutex_unlock(c->lock);
-		/* Its merge slot stays used, holding nothing. */
+		member_free(m);
+		return;
+	}
+	/* What it applied meanwhile is merged now, the rest as it comes. */
+	pthread_mutex_lock(c->lock);
+	m->merge_host = ultrace_registry_merge_add_host(c->merge, m->registry);
+	pthread_mutex_unlock(c->lock);
+	if (m->merge_host < 0) {
+		ULTRACE_ERR("cluster: cannot merge %s/%s", s->hostname,
+			s->session);
 		member_free(m);
 		return;
 	}
@@ -214,8 +215,11 @@ static void discover_once(struct ultrace_cluster *c)
 	uint32_t i;
 	size_t k;
 
-	if (ultrace_live_sessions_query(c->relay_url, &list, err,
-			sizeof(err)) != 0) {
+	if (ultrace_live_sessions_query(c->relay_url, c->interrupter, &list,
+			err, sizeof(err)) != 0) {
+		if (atomic_load(&c->stop)) {
+			return;
+		}
 		if (atomic_exchange(&c->relay_answers, 0)) {
 			ULTRACE_WARN("cluster: %s; serving the last state, "
 				"asking again every %d ms", err,
@@ -287,16 +291,18 @@ struct ultrace_cluster *ultrace_cluster_create(
 	c->merged = ultrace_registry_create();
 	c->merge = c->merged != NULL ?
 		ultrace_registry_merge_create(c->merged) : NULL;
+	c->interrupter = bt_interrupter_create();
 	atomic_init(&c->stop, 0);
 	atomic_init(&c->relay_answers, 1);
 	atomic_init(&c->count, 0);
-	if (c->relay_url == NULL || c->merge == NULL ||
+	if (c->relay_url == NULL || c->merge == NULL || c->interrupter == NULL ||
 			(options->hosts_glob != NULL && c->hosts_glob == NULL) ||
 			(options->sessions_glob != NULL &&
 			 c->sessions_glob == NULL) ||
 			pthread_create(&c->thread, NULL, discovery_main, c) != 0) {
 		ultrace_registry_merge_destroy(c->merge);
 		ultrace_registry_destroy(c->merged);
+		bt_interrupter_put_ref(c->interrupter);
 		free(c->relay_url);
 		free(c->hosts_glob);
 		free(c->sessions_glob);
@@ -471,7 +477,9 @@ void ultrace_cluster_destroy(struct ultrace_cluster *c)
 		return;
 	}
 	atomic_store(&c->stop, 1);
+	bt_interrupter_set(c->interrupter);
 	pthread_join(c->thread, NULL);
+	bt_interrupter_put_ref(c->interrupter);
 	n = ultrace_cluster_count(c);
 	/* Followers first: none applies (and merges) any more. */
 	for (i = 0; i < n; i++) {

@@ -215,10 +215,16 @@ int ultrace_cluster_service_poll(struct ultrace_cluster_service *svc)
 		v->source.lock = svc->lock;
 		v->source.get_health_extra = member_health;
 		v->source.health_data = v;
+		/*
+		 * A failure leaves part of the context registered: a retry
+		 * would only meet duplicates. The host stays in the merged
+		 * view and the host table, without a context of its own.
+		 */
 		if (ultrace_snmp_agent_add_context(info.context,
 				&v->source) != 0) {
+			ULTRACE_ERR("cluster: host %s is not served in a "
+				"context of its own", info.context);
 			ret = -1;
-			break;
 		}
 		svc->served++;
 	}

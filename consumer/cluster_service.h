@@ -30,7 +30,8 @@ const struct ultrace_snmp_hosts *ultrace_cluster_service_hosts(
 /*
  * From the agent's thread, every loop: serve the members found since the
  * last call in their contexts, and run the cluster's tick. 0, or -1 when
- * a context could not be registered (logged; retried next call).
+ * a context could not be registered (logged; that host keeps no context
+ * of its own, the others go on).
  */
 int ultrace_cluster_service_poll(struct ultrace_cluster_service *svc);
 

@@ -860,10 +860,11 @@ end:
 		ultrace_cluster_service_log_stats(service, ULTRACE_LOG_NOTICE);
 	}
 	ultrace_follower_destroy(follower);
-	ultrace_cluster_destroy(cluster);
+	/* The contexts' sources point into the cluster: the agent goes first. */
 	if (agent_up) {
 		ultrace_snmp_agent_shutdown();
 	}
+	ultrace_cluster_destroy(cluster);
 	ultrace_cluster_service_destroy(service);
 	ultrace_registry_destroy(registry);
 	if (pidfile_made) {

@@ -104,6 +104,7 @@ static int take_answer(const bt_value *result,
 }
 
 int ultrace_live_sessions_query(const char *relay_url,
+		struct bt_interrupter *interrupter,
 		struct ultrace_live_session_list *out, char *err, size_t errlen)
 {
 	const bt_plugin *plugin = NULL;
@@ -115,8 +116,8 @@ int ultrace_live_sessions_query(const char *relay_url,
 
 	memset(out, 0, sizeof(*out));
 	err[0] = '\0';
-	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,
-			&plugin) != BT_PLUGIN_FIND_STATUS_OK) {
+	if (ultrace_bt_plugin_find("ctf", &plugin) !=
+			BT_PLUGIN_FIND_STATUS_OK) {
 		fail(err, errlen, "babeltrace2 plugin `ctf` not found "
 			"(install the Debian package babeltrace2)");
 		goto end;
@@ -137,6 +138,11 @@ int ultrace_live_sessions_query(const char *relay_url,
 		bt_component_class_source_as_component_class_const(cls),
 		"sessions", params);
 	if (query == NULL) {
+		fail(err, errlen, "out of memory");
+		goto end;
+	}
+	if (interrupter != NULL && bt_query_executor_add_interrupter(query,
+			interrupter) != BT_QUERY_EXECUTOR_ADD_INTERRUPTER_STATUS_OK) {
 		fail(err, errlen, "out of memory");
 		goto end;
 	}

@@ -32,9 +32,14 @@ struct ultrace_live_session_list {
  * Ask the relay daemon at `relay_url` (net://HOST[:PORT]) for its
  * sessions. 0 and fills *out (free with _fini), or -1 with `err` saying
  * why (relayd unreachable, an answer babeltrace2 could not parse...).
- * Blocks while babeltrace2 talks to the relay (connect and one request).
+ * Blocks while babeltrace2 talks to the relay (connect and one request)
+ * unless `interrupter` is set.
  */
+struct bt_interrupter;
+
+/* `interrupter` (NULL: none), once set, makes a blocked query return. */
 int ultrace_live_sessions_query(const char *relay_url,
+		struct bt_interrupter *interrupter,
 		struct ultrace_live_session_list *out, char *err, size_t errlen);
 
 void ultrace_live_session_list_fini(struct ultrace_live_session_list *list);

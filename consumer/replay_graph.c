@@ -7,6 +7,7 @@
  */
 #include "replay_graph.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,13 +116,32 @@ static bt_value *params_with_input(const char *input)
 	return params;
 }
 
+/*
+ * libbabeltrace2 promises nothing about loading plugins from several
+ * threads at once (a cluster's followers and its discovery do): one at a
+ * time.
+ */
+static pthread_mutex_t plugin_lock = PTHREAD_MUTEX_INITIALIZER;
+
+bt_plugin_find_status ultrace_bt_plugin_find(const char *name,
+		const bt_plugin **plugin)
+{
+	bt_plugin_find_status status;
+
+	pthread_mutex_lock(&plugin_lock);
+	status = bt_plugin_find(name, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE,
+		BT_FALSE, plugin);
+	pthread_mutex_unlock(&plugin_lock);
+	return status;
+}
+
 static const bt_plugin *find_plugin(const char *name, char *err,
 		size_t errlen)
 {
 	const bt_plugin *plugin = NULL;
 
-	if (bt_plugin_find(name, BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,
-			&plugin) != BT_PLUGIN_FIND_STATUS_OK) {
+	if (ultrace_bt_plugin_find(name, &plugin) !=
+			BT_PLUGIN_FIND_STATUS_OK) {
 		char what[256];
 
 		snprintf(what, sizeof(what), "babeltrace2 plugin `%s` not "

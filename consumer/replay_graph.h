@@ -60,4 +60,8 @@ void ultrace_replay_graph_destroy(struct ultrace_replay_graph *graph);
  */
 void ultrace_bt_error_take(char *buf, size_t len);
 
+/* bt_plugin_find() (system and user paths), one thread at a time. */
+bt_plugin_find_status ultrace_bt_plugin_find(const char *name,
+		const bt_plugin **plugin);
+
 #endif /* ULTRACE_REPLAY_GRAPH_H */

@@ -524,6 +524,31 @@ static int read_hosts(const struct replay_options *opt,
 			goto end;
 		}
 	}
+	/*
+	 * As ultrace-consumerd's merged view ages out an ended host: every
+	 * host's contacts leave once expired on the cluster's clock (the
+	 * newest host's last event, or TIME), unless a host holds them still.
+	 */
+	if (opt->output.expiry_grace_s >= 0) {
+		int64_t now_ns = opt->output.at_ns;
+
+		if (now_ns == INT64_MAX) {
+			now_ns = 0;
+			for (h = 0; h < hosts->count; h++) {
+				int64_t t = ultrace_registry_borrow_stats(
+					regs[h])->last_event_ns;
+
+				if (t > now_ns) {
+					now_ns = t;
+				}
+			}
+		}
+		for (h = 0; h < hosts->count; h++) {
+			ultrace_registry_merge_set_live(merge, (int) h, 0);
+		}
+		ultrace_registry_merge_expire(merge, now_ns / 1000000000 -
+			opt->output.expiry_grace_s);
+	}
 	ret = 0;
 end:
 	ultrace_registry_merge_destroy(merge);

@@ -11,6 +11,8 @@
 
 #include <babeltrace2/babeltrace.h>
 
+#include "replay_graph.h"
+
 /* The text of `path`'s metadata (owned by *result), or NULL. */
 static const char *metadata_text(const char *path, const bt_value **result)
 {
@@ -22,8 +24,8 @@ static const char *metadata_text(const char *path, const bt_value **result)
 	const bt_error *error;
 
 	*result = NULL;
-	if (bt_plugin_find("ctf", BT_TRUE, BT_TRUE, BT_TRUE, BT_TRUE, BT_FALSE,
-			&plugin) != BT_PLUGIN_FIND_STATUS_OK) {
+	if (ultrace_bt_plugin_find("ctf", &plugin) !=
+			BT_PLUGIN_FIND_STATUS_OK) {
 		goto end;
 	}
 	cls = bt_plugin_borrow_source_component_class_by_name_const(plugin,

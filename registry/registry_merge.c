@@ -41,6 +41,7 @@ struct ultrace_registry_merge {
 	uint64_t shared;
 	uint64_t replaced;
 	uint64_t nomem;
+	uint64_t dropped;          /* merged rows gone with their last holder */
 };
 
 /* Key 0 marks a free slot: the contact whose key is 0 is filed as 1. */
@@ -208,6 +209,7 @@ static void drop_holder(struct ultrace_registry_merge *m, uint32_t h,
 		m->shared--;
 	}
 	if (e->holders == 0) {
+		m->dropped++;
 		ultrace_registry_remove_contact(m->merged,
 			ultrace_registry_user_get_domain(user),
 			ultrace_registry_user_get_aor(user), v->contact);
@@ -242,6 +244,16 @@ static void drop_holder(struct ultrace_registry_merge *m, uint32_t h,
 			e->source = best_host;
 			e->newest_ns = ultrace_registry_contact_get_changed_ns(best);
 			put_values(m, best);
+		} else {
+			/*
+			 * The holders hold no such contact: another contact
+			 * shares its 64-bit key (a hash collision). This one
+			 * goes; the other is merged again when it changes.
+			 */
+			ultrace_registry_remove_contact(m->merged,
+				ultrace_registry_user_get_domain(user),
+				ultrace_registry_user_get_aor(user), v->contact);
+			entry_delete(m, e);
 		}
 	}
 }
@@ -334,17 +346,38 @@ int ultrace_registry_merge_add_host(struct ultrace_registry_merge *m,
 void ultrace_registry_merge_set_live(struct ultrace_registry_merge *m, int h,
 		int live)
 {
-	if (h >= 0 && (uint32_t) h < m->host_count) {
-		m->hosts[h].live = live != 0;
+	struct merge_host *host;
+	const struct ultrace_registry_user *u;
+
+	if (h < 0 || (uint32_t) h >= m->host_count) {
+		return;
+	}
+	host = &m->hosts[h];
+	if (host->live || !live) {
+		host->live = live != 0;
+		return;
+	}
+	/*
+	 * Back: what it still holds counts again (merge_expire may have
+	 * dropped some while it was not live); newer values elsewhere win.
+	 */
+	host->live = 1;
+	for (u = ultrace_registry_borrow_user_ge(host->registry, 0); u != NULL;
+			u = ultrace_registry_borrow_next_user(host->registry, u)) {
+		const struct ultrace_registry_contact *c;
+
+		for (c = ultrace_registry_user_borrow_first_contact(u);
+				c != NULL; c = ultrace_registry_contact_borrow_next(c)) {
+			host_changed(host, c,
+				ultrace_registry_contact_get_changed_ns(c));
+		}
 	}
 }
 
 uint64_t ultrace_registry_merge_expire(struct ultrace_registry_merge *m,
 		int64_t deadline_s)
 {
-	const struct ultrace_registry_stats *st =
-		ultrace_registry_borrow_stats(m->merged);
-	uint64_t before = st->contacts;
+	uint64_t before = m->dropped;
 	uint32_t h;
 
 	for (h = 0; h < m->host_count; h++) {
@@ -376,7 +409,7 @@ uint64_t ultrace_registry_merge_expire(struct ultrace_registry_merge *m,
 			}
 		}
 	}
-	return before - st->contacts;
+	return m->dropped - before;
 }
 
 void ultrace_registry_merge_get_stats(const struct ultrace_registry_merge *m,

@@ -91,7 +91,7 @@ ultrace_snmp_source_registrar(const struct ultrace_snmp_source *source)
 
 /* What the host table (ultraceHostTable, H.30) shows of one host. */
 struct ultrace_snmp_host {
-	char context[320];         /* its SNMP context: HOST or HOST/SESSION */
+	char context[328];         /* its SNMP context: HOST or HOST/SESSION */
 	char session[256];
 	enum ultrace_snmp_source_state source_state;
 	int ended;                 /* the relay no longer lists its session */

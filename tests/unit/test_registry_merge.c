@@ -164,6 +164,11 @@ static void test_ended_host(void)
 	is_uint(contacts(a), 3, "the ended host keeps its last state");
 	is_uint(ultrace_registry_merge_expire(m, 6000), 1, "dave left too");
 	is_uint(contacts(merged), 1, "carol stays: a live host holds it");
+	ultrace_registry_merge_set_live(m, 0, 1);
+	is_uint(contacts(merged), 3, "the host back: what it still holds is "
+		"merged again");
+	is_str(received_of(merged, "sip:carol@x", "sip:carol@1"), "A",
+		"...the newest values still winning");
 
 	ultrace_registry_merge_destroy(m);
 	ultrace_registry_destroy(merged);
