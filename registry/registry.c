@@ -1041,12 +1041,8 @@ static enum ultrace_registry_status apply_upsert(
 /* A compact refresh: the contact filed under the event's key. */
 static int refresh_key_match(const struct hash_node *node, const void *key)
 {
-	const struct ultrace_registry_contact *contact = (const void *) node;
-	const struct ultrace_registry_user *user = contact->user;
-	uint64_t want = *(const uint64_t *) key;
-
-	return ultrace_hash_contact(ultrace_hash_user(user->domain->seed,
-		user_aor(user)), contact_str(contact, 0)) == want;
+	return ultrace_registry_contact_get_key((const void *) node) ==
+		*(const uint64_t *) key;
 }
 
 static enum ultrace_registry_status apply_refresh(
