@@ -6,9 +6,10 @@
 # invocation. Prints a markdown section on stdout: events emitted and
 # applied, discards, lag p99 per host, consumer memory per contact, and a
 # walk of the merged contact table over SNMP (direct listener).
-# Sizes: BENCH_CLUSTER_HOSTS (8), BENCH_CLUSTER_RATE (80000 events/s in
-# all), BENCH_CLUSTER_SECONDS (10), BENCH_CLUSTER_USERS (50000 per host,
-# 2 contacts each at most: ~100k contacts a host).
+# Sizes: BENCH_CLUSTER_HOSTS (8), BENCH_CLUSTER_RATES ("8000 40000 80000"
+# events/s in all, each run with one host and with HOSTS),
+# BENCH_CLUSTER_SECONDS (10), BENCH_CLUSTER_USERS (50000 per host, 2
+# contacts each at most).
 top=$(cd "$(dirname "$0")/.." && pwd)
 : "${ULTRACE_SRCDIR:=$top}"
 : "${ULTRACE_BUILDDIR:=$top/_build}"
@@ -30,12 +31,12 @@ cluster_bench_teardown() {
 	cluster_teardown
 }
 HOSTS=${BENCH_CLUSTER_HOSTS:-8}
-RATE=${BENCH_CLUSTER_RATE:-80000}
+RATES=${BENCH_CLUSTER_RATES:-"8000 40000 80000"}
 SECONDS_=${BENCH_CLUSTER_SECONDS:-10}
 USERS=${BENCH_CLUSTER_USERS:-50000}
 WALK=1
 if [ "${1:-}" = --smoke ]; then
-	HOSTS=2 RATE=4000 SECONDS_=1 USERS=500
+	HOSTS=2 RATES=4000 SECONDS_=1 USERS=500
 fi
 start_relayd 27600
 SNMPD_PORT=$(snmp_pick_udp_port 27661) || bail_out "no free UDP port"
@@ -53,10 +54,11 @@ kib() {
 	sed -n 's/^VmRSS:[ \t]*\([0-9]*\) kB/\1/p' "/proc/$1/status"
 }
 
-# run_case NAME N: N hosts NAME1..NAMEN at RATE/N each; one line:
+# run_case NAME N RATE: N hosts NAME1..NAMEN at RATE/N each; one line:
 # "hosts emitted applied discarded contacts rss_kib base_kib p99_max p99_list walk_s"
 run_case() {
 	_n=$2
+	RATE=$3
 	_k=1
 	while [ $_k -le "$_n" ]; do
 		host_start "$1$_k"
@@ -130,23 +132,30 @@ run_case() {
 	cluster_teardown
 }
 
-one=$(run_case single 1)
-many=$(run_case h "$HOSTS")
-set -- $one
-s_n=$1 s_em=$2 s_ap=$3 s_di=$4 s_c=$5 s_rss=$6 s_base=$7 s_p99=$8 s_walk=$9
-shift 9
-s_rows=$1 s_ccpu=$2 s_rcpu=$3 s_wall=$4
-set -- $many
-m_n=$1 m_em=$2 m_ap=$3 m_di=$4 m_c=$5 m_rss=$6 m_base=$7 m_p99=$8 m_walk=$9
-shift 9
-m_rows=$1 m_ccpu=$2 m_rcpu=$3 m_wall=$4
-shift 4
-m_p99s=$*
 bpc() { awk -v r="$1" -v b="$2" -v c="$3" 'BEGIN { if (c > 0) printf "%.0f", (r - b) * 1024 / c; else print "-" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 rps() { awk -v r="$1" -v ms="$2" 'BEGIN { if (ms > 0) printf "%.0f", r * 1000 / ms; else print "-" }'; }
-s_bpc=$(bpc "$s_rss" "$s_base" "$s_c")
-m_bpc=$(bpc "$m_rss" "$m_base" "$m_c")
+: >"$WORK/rows"
+: >"$WORK/ratios"
+for rate in $RATES; do
+	one=$(run_case "r${rate}s" 1 "$rate")
+	many=$(run_case "r${rate}h" "$HOSTS" "$rate")
+	set -- $one
+	s_n=$1 s_em=$2 s_ap=$3 s_di=$4 s_c=$5 s_rss=$6 s_base=$7 s_p99=$8 s_walk=$9
+	shift 9
+	s_rows=$1 s_ccpu=$2 s_rcpu=$3 s_wall=$4
+	set -- $many
+	m_n=$1 m_em=$2 m_ap=$3 m_di=$4 m_c=$5 m_rss=$6 m_base=$7 m_p99=$8 m_walk=$9
+	shift 9
+	m_rows=$1 m_ccpu=$2 m_rcpu=$3 m_wall=$4
+	shift 4
+	m_p99s=$*
+	s_bpc=$(bpc "$s_rss" "$s_base" "$s_c")
+	m_bpc=$(bpc "$m_rss" "$m_base" "$m_c")
+	echo "| $s_n | $rate | $s_em | $s_ap | $s_di | $s_c | $s_p99 | $s_bpc | $(rps "$s_rows" "$s_walk") | $s_ccpu | $s_rcpu | $s_wall |" >>"$WORK/rows"
+	echo "| $m_n | $rate | $m_em | $m_ap | $m_di | $m_c | $m_p99 | $m_bpc | $(rps "$m_rows" "$m_walk") | $m_ccpu | $m_rcpu | $m_wall |" >>"$WORK/rows"
+	echo "| $rate | $(ratio "$m_p99" "$s_p99")x | $m_p99s | $(ratio "$m_bpc" "$s_bpc")x | $(ratio "$(rps "$m_rows" "$m_walk")" "$(rps "$s_rows" "$s_walk")")x |" >>"$WORK/ratios"
+done
 echo "### A cluster: $HOSTS hosts through one relayd"
 echo
 echo "\`bench/cluster.sh\` (from \`bench/run\` §4): each host a UTS and mount"
@@ -156,22 +165,21 @@ echo "(\`--users $USERS --max-contacts 2\`, its own seed, long expiries) for"
 echo "$SECONDS_ s; one \`ultrace-consumerd --live net://RELAYD\` follows them"
 echo "all (a follower thread, and its applier, per host; one registry per"
 echo "host and the merged one). Baseline in the same invocation: one host at"
-echo "the whole rate. Memory: the consumer's resident set after the run"
-echo "minus before the first event, per merged contact. Walk: snmpbulkwalk"
-echo "-Cr50 of kamailioSIPContactTable's default (merged) context, direct"
-echo "listener. CPU: user + system seconds of the consumer and of lttng-relayd"
-echo "over the run (from the first event to 3 s after the last, the walk"
-echo "excluded), on this 2-core machine that also runs every host's"
-echo "lttng-sessiond, lttng-consumerd and loadgen. One run each (the lag"
-echo "figure is the distribution of every event)."
+echo "the same total rate, through the same cluster consumer. Memory: the"
+echo "consumer's resident set after the run minus before the first event,"
+echo "per merged contact. Walk: snmpbulkwalk -Cr50 of kamailioSIPContactTable's"
+echo "default (merged) context, direct listener. CPU: user + system seconds"
+echo "of the consumer and of lttng-relayd from the first event to 3 s after"
+echo "the last (the walk excluded), on this 2-core machine that also runs"
+echo "every host's lttng-sessiond, lttng-consumerd and loadgen. One run per"
+echo "row (the lag figure is the distribution of every event)."
 echo
 echo "| hosts | events/s in all | emitted | applied | discarded | merged contacts | lag p99 ms (worst host) | consumer bytes/contact | walk rows/s | consumer CPU s | relayd CPU s | wall s |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-echo "| $s_n | $RATE | $s_em | $s_ap | $s_di | $s_c | $s_p99 | $s_bpc | $(rps "$s_rows" "$s_walk") | $s_ccpu | $s_rcpu | $s_wall |"
-echo "| $m_n | $RATE | $m_em | $m_ap | $m_di | $m_c | $m_p99 | $m_bpc | $(rps "$m_rows" "$m_walk") | $m_ccpu | $m_rcpu | $m_wall |"
+cat "$WORK/rows"
 echo
-echo "Lag p99 per host ($HOSTS hosts): $m_p99s ms. Ratios, $HOSTS hosts over"
-echo "one: lag p99 $(ratio "$m_p99" "$s_p99")x (goal <= 1.2), bytes per contact"
-echo "$(ratio "$m_bpc" "$s_bpc")x (goal 1.0: the merged view is a second registry"
-echo "holding every distinct contact again), walk rows/s"
-echo "$(ratio "$(rps "$m_rows" "$m_walk")" "$(rps "$s_rows" "$s_walk")")x."
+echo "$HOSTS hosts over one, at the same total rate (lag goal <= 1.2x):"
+echo
+echo "| events/s in all | lag p99 ratio | lag p99 per host, ms | bytes/contact ratio | walk rows/s ratio |"
+echo "|---|---|---|---|---|"
+cat "$WORK/ratios"
