@@ -17,7 +17,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/cluster_env.sh"
 ultrace_isolate "$@"
 
-plan 29
+plan 30
 HEALTH=.1.3.6.1.4.1.8072.9999.9999.7637
 HOST_TABLE=$HEALTH.30.1
 
@@ -184,6 +184,17 @@ is "$(host_col "$RA" 4) $(host_col "$RB" 4) $(host_col "$RC" 4)" "2 2 2" \
 is "$(host_col "$RA" 9) $(host_col "$RC" 9)" \
 	"$(wc -l <"$WORK/A.exp") $(wc -l <"$WORK/C.exp")" \
 	"...with their contact counts"
+
+# By name, as README's walkthrough types it (the build tree's drop-in).
+mkdir -p "$WORK/mibhome/.snmp"
+echo "includeFile $ULTRACE_BUILDDIR/snmp/ultrace-snmp-uninstalled.conf" \
+	>"$WORK/mibhome/.snmp/snmp.conf"
+(unset MIBS MIBDIRS SNMPCONFPATH; HOME=$WORK/mibhome snmptable -v2c \
+	-c public -Cf , -CH -t 2 -r 1 "$(snmp_peer)" ultraceHostTable) \
+	>"$WORK/hosts.table" 2>"$WORK/hosts.err"
+is "$(cut -d, -f1 "$WORK/hosts.table" | sort | tr '\n' ' ')" "hostA hostB hostC " \
+	"snmptable ultraceHostTable by name lists the hosts" ||
+	sed 's/^/# /' "$WORK/hosts.err" "$WORK/hosts.table"
 
 # hostB's session destroyed: its context keeps its last state, says ended.
 host_exec hostB lttng destroy usrloc >/dev/null
