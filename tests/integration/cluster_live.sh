@@ -17,7 +17,7 @@
 . "$ULTRACE_SRCDIR/tests/utils/cluster_env.sh"
 ultrace_isolate "$@"
 
-plan 30
+plan 31
 HEALTH=.1.3.6.1.4.1.8072.9999.9999.7637
 HOST_TABLE=$HEALTH.30.1
 
@@ -32,6 +32,9 @@ com2sec -Cn hostC secC 127.0.0.1 public-hostC
 com2sec -Cn hostC secCw 127.0.0.1 private-hostC
 group rw v2c secCw
 access rw "" any noauth prefix all all none
+createUser ops SHA "cluster-auth-pass" AES "cluster-priv-pass"
+group opsv3 usm ops
+access opsv3 "" usm priv prefix all none none
 group ro v2c defsec
 group ro v2c secA
 group ro v2c secB
@@ -142,6 +145,16 @@ wait_ctx public-hostB "$WORK/B.exp" 30
 ok $? "context hostB equals hostB's truth"
 wait_ctx public "$WORK/B.exp" 30
 ok $? "the default context shows each replicated contact once, the newest (hostB's) values"
+# SNMPv3: the contextName names the host. Through snmpd: with AgentX on,
+# the direct listener knows no v3 user (doc/snmp.md, "Serving directly").
+snmpbulkwalk -v3 -u ops -l authPriv -a SHA -A cluster-auth-pass -x AES \
+	-X cluster-priv-pass -n hostA -On -Ox -t 5 -r 1 -Cr50 \
+	"127.0.0.1:$MASTER_PORT" \
+	"$CONTACT_TABLE" >"$WORK/v3.walk" 2>"$WORK/v3.err"
+v3rows=$(grep -c "^$CONTACT_TABLE\.1\.3\." "$WORK/v3.walk")
+is "$v3rows" "$(wc -l <"$WORK/A.exp")" \
+	"SNMPv3 (through snmpd) with contextName hostA walks hostA's contacts" ||
+	sed 's/^/# /' "$WORK/v3.err" | head -3
 (SNMPD_PORT=$MASTER_PORT; wait_ctx public-hostA "$WORK/A.exp" 30 &&
 	wait_ctx public "$WORK/B.exp" 10)
 ok $? "through snmpd (AgentX), community public-hostA reaches context hostA, public the merged view"
