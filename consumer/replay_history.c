@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output_file.h"
 #include "print_format.h"
 #include "time_parse.h"
 
@@ -514,29 +515,25 @@ int ultrace_replay_history_print(FILE *out,
 	return ferror(out) ? -1 : 0;
 }
 
+/* ultrace_replay_history_print()'s arguments, for one print function. */
+struct history_args {
+	const struct ultrace_replay_history *history;
+	int format;
+};
+
+static int print_history(FILE *out, const void *data)
+{
+	const struct history_args *a = data;
+
+	return ultrace_replay_history_print(out, a->history, a->format);
+}
+
 int ultrace_replay_history_write(const char *path,
 		const struct ultrace_replay_history *history, int format,
 		char *err, size_t errlen)
 {
-	FILE *out = stdout;
-	int ret = 0;
+	struct history_args args = { history, format };
 
-	if (path != NULL) {
-		out = fopen(path, "w");
-		if (out == NULL) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-	}
-	if (ultrace_replay_history_print(out, history, format) != 0 ||
-			fflush(out) != 0) {
-		snprintf(err, errlen, "cannot write the history: %s",
-			strerror(errno));
-		ret = -1;
-	}
-	if (out != stdout && fclose(out) != 0 && ret == 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		ret = -1;
-	}
-	return ret;
+	return ultrace_output_file_write(path, print_history, &args,
+		"history", err, errlen);
 }

@@ -6,11 +6,11 @@
  */
 #include "replay_output.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
 #include "log.h"
+#include "output_file.h"
 
 void ultrace_replay_output_settle(struct ultrace_registry *registry,
 		const struct ultrace_replay_output *output)
@@ -67,31 +67,29 @@ int ultrace_replay_output_print(FILE *out,
 	return 0;
 }
 
+/* ultrace_replay_output_print()'s arguments, for one print function. */
+struct output_args {
+	const struct ultrace_registry *registry;
+	const struct ultrace_loss_log *losses;
+	const struct ultrace_replay_output *output;
+};
+
+static int print_output(FILE *out, const void *data)
+{
+	const struct output_args *a = data;
+
+	return ultrace_replay_output_print(out, a->registry, a->losses,
+		a->output);
+}
+
 int ultrace_replay_output_write(const char *path,
 		const struct ultrace_registry *registry,
 		const struct ultrace_loss_log *losses,
 		const struct ultrace_replay_output *output,
 		char *err, size_t errlen)
 {
-	FILE *out = stdout;
-	int ret = 0;
+	struct output_args args = { registry, losses, output };
 
-	if (path != NULL) {
-		out = fopen(path, "w");
-		if (out == NULL) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return -1;
-		}
-	}
-	if (ultrace_replay_output_print(out, registry, losses, output) != 0 ||
-			fflush(out) != 0) {
-		snprintf(err, errlen, "cannot write the output: %s",
-			strerror(errno));
-		ret = -1;
-	}
-	if (out != stdout && fclose(out) != 0 && ret == 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		ret = -1;
-	}
-	return ret;
+	return ultrace_output_file_write(path, print_output, &args, "output",
+		err, errlen);
 }

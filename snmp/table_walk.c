@@ -289,28 +289,6 @@ static int table_ro_handler(netsnmp_mib_handler *handler,
 	return SNMP_ERR_NOERROR;
 }
 
-int ultrace_table_walk_register_ro(const char *name, const oid *table_oid,
-		size_t table_oid_len, const struct ultrace_table_walk *walk,
-		const struct ultrace_snmp_source *source,
-		struct ultrace_table_ro *slot)
-{
-	netsnmp_handler_registration *reg;
-
-	slot->walk = walk;
-	slot->source = *source;
-	reg = netsnmp_create_handler_registration(name, table_ro_handler,
-		table_oid, table_oid_len, HANDLER_CAN_RONLY);
-	if (reg == NULL) {
-		return -1;
-	}
-	reg->handler->myvoid = slot;
-	/* Frees `reg` on failure. */
-	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
-		return -1;
-	}
-	return 0;
-}
-
 int ultrace_snmp_registration_set_context(netsnmp_handler_registration *reg,
 		const char *context)
 {
@@ -329,15 +307,9 @@ int ultrace_table_walk_register_ro_in(const char *name, const oid *table_oid,
 		size_t table_oid_len, const struct ultrace_table_walk *walk,
 		const struct ultrace_snmp_source *source, const char *context)
 {
-	struct ultrace_table_ro *slot;
+	struct ultrace_table_ro *slot = ultrace_snmp_store_alloc(sizeof(*slot));
 	netsnmp_handler_registration *reg;
 
-	if (context == NULL || context[0] == '\0') {
-		slot = ultrace_snmp_store_alloc(sizeof(*slot));
-		return slot == NULL ? -1 : ultrace_table_walk_register_ro(name,
-			table_oid, table_oid_len, walk, source, slot);
-	}
-	slot = ultrace_snmp_store_alloc(sizeof(*slot));
 	if (slot == NULL) {
 		return -1;
 	}
@@ -349,11 +321,9 @@ int ultrace_table_walk_register_ro_in(const char *name, const oid *table_oid,
 		return -1;
 	}
 	reg->handler->myvoid = slot;
-	if (ultrace_snmp_registration_set_context(reg, context) != 0) {
-		return -1;
-	}
-	/* Frees `reg` on failure. */
-	if (netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
+	/* Both free `reg` on failure. */
+	if (ultrace_snmp_registration_set_context(reg, context) != 0 ||
+			netsnmp_register_handler(reg) != MIB_REGISTERED_OK) {
 		return -1;
 	}
 	return 0;

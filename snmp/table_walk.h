@@ -78,24 +78,17 @@ int ultrace_table_walk_parse(const struct ultrace_table_walk *walk,
 		const oid *name, size_t name_len, unsigned int *column,
 		uint32_t *index);
 
-/*
- * A read-only table served entirely by `walk`: GET and GETNEXT (GETBULK
- * through net-snmp's bulk_to_next) under one hold of source->lock per
- * request. `slot` is the caller's static storage for the pair.
- */
+/* The pair a read-only table's handler serves from. */
 struct ultrace_table_ro {
 	const struct ultrace_table_walk *walk;
 	struct ultrace_snmp_source source;
 };
 
-int ultrace_table_walk_register_ro(const char *name, const oid *table_oid,
-		size_t table_oid_len, const struct ultrace_table_walk *walk,
-		const struct ultrace_snmp_source *source,
-		struct ultrace_table_ro *slot);
-
 /*
- * The same in SNMP context `context` (NULL or "": the default context),
- * the pair kept in registration_store.h's memory.
+ * A read-only table served entirely by `walk`: GET and GETNEXT (GETBULK
+ * through net-snmp's bulk_to_next) under one hold of source->lock per
+ * request, in SNMP context `context` (NULL or "": the default context);
+ * the pair is kept in registration_store.h's memory.
  */
 int ultrace_table_walk_register_ro_in(const char *name, const oid *table_oid,
 		size_t table_oid_len, const struct ultrace_table_walk *walk,
